@@ -1,0 +1,129 @@
+/**
+ * The rule catalogue: every rule id Vouch can report, with its default severity, a one-line
+ * description and help text. Renderers take rule metadata from here (SARIF `rules` and levels), so a
+ * scanner only names the rule id. Adding a rule is adding an entry; ids never change meaning.
+ */
+import type { Severity } from "./types.js";
+
+/** Bumped whenever a rule, an allowlist or a denylist changes what a scan reports. */
+export const RULESET_VERSION = "2026.11.1";
+
+export interface Rule {
+  id: string;
+  /** Severity a finding gets unless the scanner says otherwise for that instance. */
+  severity: Severity;
+  /** One line: what the rule detects. */
+  description: string;
+  /** What it means and what to do about it. */
+  help: string;
+  /**
+   * True when a finding of this rule means the artifact could not be read to its end: the verdict
+   * becomes `error` (unless a critical/high finding makes it `malicious`).
+   */
+  incomplete?: boolean;
+}
+
+const R = (id: string, severity: Severity, description: string, help: string, incomplete = false): Rule => ({
+  id,
+  severity,
+  description,
+  help,
+  ...(incomplete ? { incomplete } : {}),
+});
+
+const RULES: Rule[] = [
+  // --- pickle and everything built on it
+  R("pickle/dangerous-global", "critical", "The pickle imports a callable that runs code, touches files, processes or the network.",
+    "Loading this file executes the reconstructed call. Do not load it; obtain the weights in a safe format (safetensors) or from a trusted source."),
+  R("pickle/unsafe-call", "high", "The pickle calls a callable that is not on the allowlist.",
+    "Unpickling calls this function with the shown arguments. Denylists are never complete, so any call outside the allowlist is treated as unsafe. If the callable is known to be harmless, add it to `scan.pickle.allow` in vouch.yaml."),
+  R("pickle/unknown-class", "medium", "The pickle reconstructs an object of a class outside the allowlist.",
+    "The class is instantiated without calling it (the standard object path), but its module is imported and its __setstate__ may run. Common for whole-model pickles; load with weights_only or convert to safetensors."),
+  R("pickle/unresolved-global", "high", "The pickle imports a global whose module or name cannot be determined statically.",
+    "STACK_GLOBAL or INST received operands that are not plain strings. A legitimate pickler never does this; treat the file as hostile."),
+  R("pickle/extension-code", "high", "The pickle uses an EXT opcode that refers to the copyreg extension registry.",
+    "Extension codes name globals indirectly; what they import depends on the loading process. Legitimate model files do not use them."),
+  R("pickle/build-on-global", "high", "The pickle sets attributes on an imported module, class or function (BUILD on a global).",
+    "This overwrites live objects in the loading process, a known way to hijack later calls."),
+  R("pickle/dangerous-attribute", "critical", "The pickle reaches a dunder attribute (`__globals__`, `__subclasses__`, `__builtins__`, ...) through a dotted name.",
+    "Dotted names in STACK_GLOBAL walk attributes; dunder attributes lead to arbitrary code."),
+  R("pickle/trailing-data", "medium", "Bytes follow the pickle's STOP opcode and do not form another pickle.",
+    "pickle.load ignores them, but a loader that reads several objects, or another tool, may interpret them. Legitimate files end at STOP."),
+  R("pickle/multiple-pickles", "info", "The file holds several pickles one after another.",
+    "Normal for legacy PyTorch files; elsewhere a way to hide a second payload from scanners that stop at the first STOP. Every pickle was scanned."),
+  R("pickle/nested-pickle", "info", "A string inside the pickle holds another pickle (raw, base64 or hex).",
+    "The nested pickle was scanned too; its findings are reported under the same artifact."),
+  R("pickle/out-of-band-buffer", "info", "The pickle refers to out-of-band buffers (protocol 5 NEXT_BUFFER).",
+    "Loading needs buffers supplied by the caller; the file alone cannot be loaded."),
+  R("pickle/persistent-id", "info", "The pickle uses persistent ids outside a container that defines them.",
+    "A plain pickle.load refuses persistent ids; the loader that defines persistent_load decides what they mean."),
+  R("pickle/malformed", "high", "The pickle stream is malformed or truncated.",
+    "Unpickling would fail part-way, after running whatever came before the break. Everything before the break was scanned.", true),
+  R("pickle/budget-exceeded", "high", "The pickle exceeded a resource budget (memo size, stack depth, nesting).",
+    "Possibly a memory bomb. The scan stopped early and fails closed.", true),
+
+  // --- containers and formats
+  R("format/extension-mismatch", "info", "The file name suggests a different format from its content.",
+    "Tools that route by extension will misjudge this file. Severity is high when a safe-looking name (.safetensors, .json, .onnx) hides pickle content."),
+  R("format/unrecognized", "info", "No scanner recognises this file's content.",
+    "The file was hashed but not analysed."),
+  R("format/unrecognized-model", "high", "The file's name claims a model format but no scanner recognises its content.",
+    "A model file that cannot be parsed cannot be judged safe.", true),
+  R("format/malformed", "high", "The file does not follow the format it claims.",
+    "The parser stopped at the reported offset; the rest of the file was not analysed.", true),
+  R("format/empty", "high", "The file is empty but its name claims a model format.",
+    "An empty model file is broken or truncated.", true),
+  R("scan/budget-exceeded", "high", "A resource budget (depth, member count, expanded size, ratio) ran out.",
+    "Possibly an archive bomb. The scan stopped early and fails closed.", true),
+  R("scan/read-error", "high", "The file could not be read.",
+    "Check permissions and that the file is not being modified during the scan.", true),
+
+  R("zip/local-header-mismatch", "medium", "A zip member's local header disagrees with the central directory (name, sizes or flags).",
+    "Readers that trust different headers see different files. Both views were scanned."),
+  R("zip/crc-mismatch", "medium", "A zip member's content does not match its CRC-32.",
+    "Lenient readers such as PyTorch's load it anyway; the content was scanned as read."),
+  R("zip/hidden-member", "high", "A zip local file entry is not listed in the central directory.",
+    "Readers that walk local headers see a member that others do not. It was scanned."),
+  R("zip/path-traversal", "high", "A member name escapes the archive (absolute path or `..`).",
+    "Extracting the archive would write outside the target folder."),
+  R("zip/encrypted", "medium", "A zip member is encrypted and could not be scanned.",
+    "Its content is unknown.", true),
+  R("zip/unsupported-compression", "medium", "A zip member uses a compression method Vouch does not decode.",
+    "Its content was not scanned.", true),
+
+  R("torch/storage-size-mismatch", "medium", "A legacy PyTorch file's storage records disagree with the data that follows them.",
+    "Either the file is corrupt or bytes were added after the storages."),
+  R("numpy/object-array", "info", "The .npy array has dtype object: its data is a pickle.",
+    "np.load refuses it unless allow_pickle=True. The pickle was scanned."),
+  R("numpy/size-mismatch", "medium", "The .npy data size disagrees with its header's shape and dtype.",
+    "The file is truncated or has bytes appended after the array."),
+  R("joblib/unknown-array-size", "high", "A joblib array's byte size could not be derived from its wrapper.",
+    "The pickle stream that follows the array cannot be located; the rest of the file was not scanned.", true),
+  R("compression/budget-exceeded", "high", "A compressed stream expands beyond the size or ratio budget.",
+    "Possibly a decompression bomb; the rest was not scanned.", true),
+];
+
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+/** Every rule, sorted by id (the order renderers list them in). */
+export function allRules(): Rule[] {
+  return [...RULES].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The rule for an id. Unknown ids are a programming error, not an input error. */
+export function rule(id: string): Rule {
+  const r = BY_ID.get(id);
+  if (!r) throw new Error(`unknown rule id ${id}: add it to src/core/rules.ts`);
+  return r;
+}
+
+/** Registers rules of a format module (so format folders stay self-contained). Ids must be new. */
+export function registerRules(rules: Rule[]): void {
+  for (const r of rules) {
+    if (BY_ID.has(r.id)) throw new Error(`duplicate rule id ${r.id}`);
+    BY_ID.set(r.id, r);
+    RULES.push(r);
+  }
+}
+
+export { R as defineRule };
