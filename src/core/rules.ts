@@ -18,7 +18,9 @@ export interface Rule {
   help: string;
   /**
    * True when a finding of this rule means the artifact could not be read to its end: the verdict
-   * becomes `error` (unless a critical/high finding makes it `malicious`).
+   * becomes `error` (unless a critical/high finding makes it `malicious`). Such rules have severity
+   * `low`: a broken file is not evidence of an attack, and `--fail-on` stays about attacks while the
+   * `error` verdict (exit code 2) reports what could not be judged.
    */
   incomplete?: boolean;
 }
@@ -39,6 +41,8 @@ const RULES: Rule[] = [
     "Unpickling calls this function with the shown arguments. Denylists are never complete, so any call outside the allowlist is treated as unsafe. If the callable is known to be harmless, add it to `scan.pickle.allow` in vouch.yaml."),
   R("pickle/unknown-class", "medium", "The pickle reconstructs an object of a class outside the allowlist.",
     "The class is instantiated without calling it (the standard object path), but its module is imported and its __setstate__ may run. Common for whole-model pickles; load with weights_only or convert to safetensors."),
+  R("pickle/unknown-global", "medium", "The pickle imports a global outside the allowlist without calling it.",
+    "An import alone runs the imported module's top-level code, and the object may be called later by the code that loads it. Allow it in vouch.yaml if it is known to be harmless."),
   R("pickle/unresolved-global", "high", "The pickle imports a global whose module or name cannot be determined statically.",
     "STACK_GLOBAL or INST received operands that are not plain strings. A legitimate pickler never does this; treat the file as hostile."),
   R("pickle/extension-code", "high", "The pickle uses an EXT opcode that refers to the copyreg extension registry.",
@@ -57,9 +61,9 @@ const RULES: Rule[] = [
     "Loading needs buffers supplied by the caller; the file alone cannot be loaded."),
   R("pickle/persistent-id", "info", "The pickle uses persistent ids outside a container that defines them.",
     "A plain pickle.load refuses persistent ids; the loader that defines persistent_load decides what they mean."),
-  R("pickle/malformed", "high", "The pickle stream is malformed or truncated.",
+  R("pickle/malformed", "low", "The pickle stream is malformed or truncated.",
     "Unpickling would fail part-way, after running whatever came before the break. Everything before the break was scanned.", true),
-  R("pickle/budget-exceeded", "high", "The pickle exceeded a resource budget (memo size, stack depth, nesting).",
+  R("pickle/budget-exceeded", "low", "The pickle exceeded a resource budget (memo size, stack depth, nesting).",
     "Possibly a memory bomb. The scan stopped early and fails closed.", true),
 
   // --- containers and formats
@@ -67,15 +71,15 @@ const RULES: Rule[] = [
     "Tools that route by extension will misjudge this file. Severity is high when a safe-looking name (.safetensors, .json, .onnx) hides pickle content."),
   R("format/unrecognized", "info", "No scanner recognises this file's content.",
     "The file was hashed but not analysed."),
-  R("format/unrecognized-model", "high", "The file's name claims a model format but no scanner recognises its content.",
+  R("format/unrecognized-model", "low", "The file's name claims a model format but no scanner recognises its content.",
     "A model file that cannot be parsed cannot be judged safe.", true),
-  R("format/malformed", "high", "The file does not follow the format it claims.",
+  R("format/malformed", "low", "The file does not follow the format it claims.",
     "The parser stopped at the reported offset; the rest of the file was not analysed.", true),
-  R("format/empty", "high", "The file is empty but its name claims a model format.",
+  R("format/empty", "low", "The file is empty but its name claims a model format.",
     "An empty model file is broken or truncated.", true),
-  R("scan/budget-exceeded", "high", "A resource budget (depth, member count, expanded size, ratio) ran out.",
+  R("scan/budget-exceeded", "low", "A resource budget (depth, member count, expanded size, ratio) ran out.",
     "Possibly an archive bomb. The scan stopped early and fails closed.", true),
-  R("scan/read-error", "high", "The file could not be read.",
+  R("scan/read-error", "low", "The file could not be read.",
     "Check permissions and that the file is not being modified during the scan.", true),
 
   R("zip/local-header-mismatch", "medium", "A zip member's local header disagrees with the central directory (name, sizes or flags).",
@@ -91,16 +95,16 @@ const RULES: Rule[] = [
   R("zip/unsupported-compression", "medium", "A zip member uses a compression method Vouch does not decode.",
     "Its content was not scanned.", true),
 
-  R("torch/storage-size-mismatch", "medium", "A legacy PyTorch file's storage records disagree with the data that follows them.",
-    "Either the file is corrupt or bytes were added after the storages."),
   R("numpy/object-array", "info", "The .npy array has dtype object: its data is a pickle.",
     "np.load refuses it unless allow_pickle=True. The pickle was scanned."),
   R("numpy/size-mismatch", "medium", "The .npy data size disagrees with its header's shape and dtype.",
     "The file is truncated or has bytes appended after the array."),
-  R("joblib/unknown-array-size", "high", "A joblib array's byte size could not be derived from its wrapper.",
+  R("joblib/unknown-array-size", "low", "A joblib array's byte size could not be derived from its wrapper.",
     "The pickle stream that follows the array cannot be located; the rest of the file was not scanned.", true),
-  R("compression/budget-exceeded", "high", "A compressed stream expands beyond the size or ratio budget.",
+  R("compression/budget-exceeded", "low", "A compressed stream expands beyond the size or ratio budget.",
     "Possibly a decompression bomb; the rest was not scanned.", true),
+  R("compression/trailing-data", "medium", "Bytes that are not zero padding follow the end of a compressed stream.",
+    "Decompressors stop at the end of the stream (or fail on what follows), so these bytes are invisible to the loader and to scanners that only read the decompressed data. Legitimate files end with the stream."),
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

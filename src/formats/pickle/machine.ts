@@ -1,0 +1,798 @@
+/**
+ * The symbolic pickle machine: it follows CPython's unpickler opcode by opcode, keeping the stack,
+ * the memo and the marks, but never imports or calls anything. Imports become `PGlobal` values and
+ * calls become `PCall` values, so every import and call that unpickling would perform can be judged
+ * by the policy and shown as evidence (`os.system('id')`).
+ *
+ * Memory is bounded: collections keep only their first items, long strings only their head, and the
+ * memo and stack have budgets that end the scan with a finding instead of exhausting memory.
+ */
+import { BudgetExceeded, malformed } from "../../core/errors.js";
+import type { Severity } from "../../core/types.js";
+import { classify, dunderSegment, normalizeGlobal, type Classification, type PolicyLists } from "./policy.js";
+import {
+  KEPT_ITEMS,
+  isCall,
+  isGlobal,
+  render,
+  seq,
+  tupleItems,
+  type PBytes,
+  type PCall,
+  type PDict,
+  type PGlobal,
+  type PSeq,
+  type Value,
+} from "./values.js";
+
+/** A finding as the machine sees it; the handler turns it into a located Finding. */
+export interface MachineFinding {
+  ruleId: string;
+  severity?: Severity;
+  message: string;
+  evidence?: string;
+  offset: number;
+  opIndex: number;
+}
+
+export interface MachineLimits {
+  memoEntries: number;
+  valueBytes: number;
+  stackDepth: number;
+  /** Items kept for lists (normally KEPT_ITEMS; raised for a legacy PyTorch storage-key list). */
+  keptListItems?: number;
+}
+
+/** What the machine asks its driver to do after an opcode (joblib's inline array data). */
+export type Interrupt =
+  | { kind: "skip"; bytes: number; alignment: boolean }
+  | { kind: "inline-pickle" };
+
+/** A persistent id seen in the stream (PyTorch storages). */
+export interface PersistentRef {
+  pid: Value;
+  offset: number;
+}
+
+const UNKNOWN_MEMO: Value = { t: "unknown", why: "memo entry not tracked" };
+
+interface GlobalState {
+  g: PGlobal;
+  cls: Classification;
+  offset: number;
+  opIndex: number;
+  /** Whether a finding already covers this import (called, reconstructed or built on). */
+  covered: boolean;
+}
+
+interface Aggregate {
+  f: MachineFinding;
+  count: number;
+}
+
+export class PickleMachine {
+  stack: Value[] = [];
+  private marks: number[] = [];
+  private memo: (Value | undefined)[] = [];
+  private memoOverflow = new Map<number, Value>();
+  private memoSize = 0;
+  private valueBytes = 0;
+  private globals: GlobalState[] = [];
+  private globalByKey = new Map<string, GlobalState>();
+  private findings = new Map<string, Aggregate>();
+  private nextGlobalId = 0;
+  private readonly keptListItems: number;
+
+  /** Highest PROTO seen (0 when absent). */
+  proto = 0;
+  /** Opcodes executed. */
+  opIndex = 0;
+  /** The value returned by STOP. */
+  result: Value | undefined;
+  stopped = false;
+  /** Set by an opcode that needs the driver to read raw bytes (joblib arrays) before continuing. */
+  interrupt: Interrupt | undefined;
+  /** Persistent ids (PyTorch storages), in stream order. */
+  readonly persistentIds: PersistentRef[] = [];
+  /** Whether joblib's NumpyArrayWrapper was seen. */
+  joblib = false;
+
+  constructor(
+    private readonly policy: PolicyLists,
+    private readonly limits: MachineLimits,
+  ) {
+    this.keptListItems = limits.keptListItems ?? KEPT_ITEMS;
+  }
+
+  // ---------------------------------------------------------------- stack helpers
+
+  private push(v: Value): void {
+    if (this.stack.length >= this.limits.stackDepth) throw new BudgetExceeded("pickle stack depth", this.limits.stackDepth);
+    this.stack.push(v);
+  }
+
+  private pop(offset: number): Value {
+    const fence = this.marks.length > 0 ? this.marks[this.marks.length - 1] : 0;
+    if (this.stack.length <= fence) throw malformed("E_PICKLE_STACK_UNDERFLOW", "pickle stack underflow", offset);
+    return this.stack.pop() as Value;
+  }
+
+  private top(offset: number): Value {
+    const fence = this.marks.length > 0 ? this.marks[this.marks.length - 1] : 0;
+    if (this.stack.length <= fence) throw malformed("E_PICKLE_STACK_UNDERFLOW", "pickle stack is empty where a value is needed", offset);
+    return this.stack[this.stack.length - 1];
+  }
+
+  private popMark(offset: number): Value[] {
+    const m = this.marks.pop();
+    if (m === undefined) throw malformed("E_PICKLE_NO_MARK", "opcode needs a MARK but none is on the stack", offset);
+    return this.stack.splice(m);
+  }
+
+  private memoPut(idx: number, v: Value, offset: number): void {
+    if (idx < 0 || !Number.isFinite(idx)) throw malformed("E_PICKLE_MEMO", `negative or invalid memo index ${idx}`, offset);
+    const had = idx < 1 << 24 ? this.memo[idx] !== undefined : this.memoOverflow.has(idx);
+    if (!had) {
+      this.memoSize++;
+      if (this.memoSize > this.limits.memoEntries) throw new BudgetExceeded("pickle memo entries", this.limits.memoEntries, offset);
+      this.valueBytes += approxSize(v);
+      if (this.valueBytes > this.limits.valueBytes) throw new BudgetExceeded("pickle memo size", `${this.limits.valueBytes} bytes`, offset);
+    }
+    if (idx < 1 << 24) this.memo[idx] = v;
+    else this.memoOverflow.set(idx, v);
+  }
+
+  private memoGet(idx: number, offset: number): Value {
+    const v = idx < 1 << 24 ? this.memo[idx] : this.memoOverflow.get(idx);
+    if (v === undefined) throw malformed("E_PICKLE_MEMO", `memo key ${idx} was never stored`, offset);
+    return v;
+  }
+
+  // ---------------------------------------------------------------- findings
+
+  private emit(key: string, f: MachineFinding): void {
+    const agg = this.findings.get(key);
+    if (agg) agg.count++;
+    else this.findings.set(key, { f, count: 1 });
+  }
+
+  /** Findings so far, each once, with a repeat count folded into the message. */
+  collectFindings(): MachineFinding[] {
+    this.flushUncoveredGlobals();
+    return [...this.findings.values()].map(({ f, count }) =>
+      count > 1 ? { ...f, message: `${f.message} (${count} times)` } : f,
+    );
+  }
+
+  // ---------------------------------------------------------------- globals
+
+  private importGlobal(rawModule: string, rawName: string, offset: number): PGlobal {
+    const [module, name] = normalizeGlobal(rawModule, rawName);
+    const key = `${module}\n${name}`;
+    const known = this.globalByKey.get(key);
+    if (known) return known.g;
+    const g: PGlobal = { t: "global", module, name, id: this.nextGlobalId++ };
+    let cls = classify(module, name, this.policy);
+    const dunder = dunderSegment(name);
+    if (dunder) {
+      this.emit(`dunder\n${key}`, {
+        ruleId: "pickle/dangerous-attribute",
+        message: `The pickle imports ${module}.${name}, reaching the attribute ${dunder}`,
+        evidence: `${module}.${name}`,
+        offset,
+        opIndex: this.opIndex,
+      });
+      cls = { kind: "deny", why: `dunder attribute ${dunder}` };
+    }
+    if (module === "joblib.numpy_pickle" && name === "NumpyArrayWrapper") this.joblib = true;
+    const st: GlobalState = { g, cls, offset, opIndex: this.opIndex, covered: false };
+    this.globals.push(st);
+    this.globalByKey.set(key, st);
+    return g;
+  }
+
+  /** Every global imported so far, as `module.name`, in import order. */
+  importedGlobals(): string[] {
+    return this.globals.map((st) => `${st.g.module}.${st.g.name}`);
+  }
+
+  private state(g: PGlobal): GlobalState {
+    return this.globals[g.id];
+  }
+
+  /** Imports that no call or reconstruction covered still count: an unknown import is suspicious. */
+  private flushUncoveredGlobals(): void {
+    for (const st of this.globals) {
+      if (st.covered || st.cls.kind === "allow") continue;
+      st.covered = true;
+      const full = `${st.g.module}.${st.g.name}`;
+      if (st.cls.kind === "deny") {
+        this.emit(`deny\n${full}`, {
+          ruleId: "pickle/dangerous-global",
+          message: `The pickle imports ${full} (${st.cls.why})`,
+          evidence: full,
+          offset: st.offset,
+          opIndex: st.opIndex,
+        });
+      } else {
+        this.emit(`unknown-global\n${full}`, {
+          ruleId: "pickle/unknown-global",
+          message: `The pickle imports ${full}, which is not on the allowlist`,
+          evidence: full,
+          offset: st.offset,
+          opIndex: st.opIndex,
+        });
+      }
+    }
+  }
+
+  /** Judges a call the unpickler performs. */
+  private onCall(call: PCall, offset: number): void {
+    const fn = persistentClass(call.fn) ?? call.fn;
+    if (isGlobal(fn)) {
+      const full = `${fn.module}.${fn.name}`;
+      if (full === "copyreg._reconstructor" || full === "copyreg.__newobj__" || full === "copyreg.__newobj_ex__") {
+        // The standard object path of protocols 0-1: the real subject is the class in the first argument.
+        const target = tupleItems(call.args)?.[0];
+        if (target !== undefined && isGlobal(target)) this.onReconstruct(target, call, offset);
+        else if (target !== undefined) this.onDynamicCall(call, offset);
+        this.state(fn).covered = true;
+        return;
+      }
+      const reconstructOnly = call.via === "newobj" || call.via === "newobj_ex" || ((call.via === "obj" || call.via === "inst") && seqLength(call.args) === 0);
+      if (reconstructOnly) this.onReconstruct(fn, call, offset);
+      else this.onGlobalCall(fn, call, offset);
+      return;
+    }
+    this.onDynamicCall(call, offset);
+  }
+
+  private onGlobalCall(g: PGlobal, call: PCall, offset: number): void {
+    const st = this.state(g);
+    const full = `${g.module}.${g.name}`;
+    if (st.cls.kind === "allow") return;
+    st.covered = true;
+    if (st.cls.kind === "deny") {
+      this.emit(`deny\n${full}`, {
+        ruleId: "pickle/dangerous-global",
+        message: `Unpickling calls ${full} (${st.cls.why})`,
+        evidence: render(call),
+        offset,
+        opIndex: this.opIndex,
+      });
+    } else {
+      this.emit(`call\n${full}`, {
+        ruleId: "pickle/unsafe-call",
+        message: `Unpickling calls ${full}, which is not on the allowlist`,
+        evidence: render(call),
+        offset,
+        opIndex: this.opIndex,
+      });
+    }
+  }
+
+  private onReconstruct(g: PGlobal, call: PCall, offset: number): void {
+    const st = this.state(g);
+    const full = `${g.module}.${g.name}`;
+    if (st.cls.kind === "allow") return;
+    st.covered = true;
+    if (st.cls.kind === "deny") {
+      this.emit(`deny\n${full}`, {
+        ruleId: "pickle/dangerous-global",
+        message: `Unpickling constructs ${full} (${st.cls.why})`,
+        evidence: render(call),
+        offset,
+        opIndex: this.opIndex,
+      });
+    } else {
+      this.emit(`class\n${full}`, {
+        ruleId: "pickle/unknown-class",
+        message: `Unpickling reconstructs an object of ${full}, which is not on the allowlist`,
+        evidence: full,
+        offset,
+        opIndex: this.opIndex,
+      });
+    }
+  }
+
+  /** A call whose callee is itself computed: `getattr(x, 'system')('id')`. Never legitimate in model files. */
+  private onDynamicCall(call: PCall, offset: number): void {
+    const danger = containsDenied(call.fn, this);
+    this.emit(`dynamic\n${render(call.fn)}`, {
+      ruleId: danger ? "pickle/dangerous-global" : "pickle/unsafe-call",
+      message: "Unpickling calls a value computed by the pickle itself (not an imported name)",
+      evidence: render(call),
+      offset,
+      opIndex: this.opIndex,
+    });
+  }
+
+  /** @internal used by containsDenied */
+  isDenied(g: PGlobal): boolean {
+    return this.state(g)?.cls.kind === "deny";
+  }
+
+  private onBuild(target: Value, stateValue: Value, offset: number): void {
+    if (isGlobal(target)) {
+      this.state(target).covered = true;
+      this.emit(`build\n${target.module}.${target.name}`, {
+        ruleId: "pickle/build-on-global",
+        message: `The pickle sets attributes on ${target.module}.${target.name}`,
+        evidence: `${target.module}.${target.name}.__setstate__(${render(stateValue)})`,
+        offset,
+        opIndex: this.opIndex,
+      });
+      return;
+    }
+    if (isCall(target)) {
+      if (target.state === undefined) target.state = stateValue;
+      if (isGlobal(target.fn) && target.fn.module === "joblib.numpy_pickle" && target.fn.name === "NumpyArrayWrapper") {
+        this.interrupt = joblibInterrupt(stateValue, offset);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- opcode execution
+
+  /**
+   * Executes one opcode. `arg` is the decoded argument: number, bigint, string, Uint8Array,
+   * [module, name] for GLOBAL/INST, or null.
+   */
+  exec(code: number, arg: unknown, offset: number): void {
+    this.opIndex++;
+    switch (code) {
+      case 0x28: // MARK
+        if (this.marks.length >= this.limits.stackDepth) throw new BudgetExceeded("pickle mark depth", this.limits.stackDepth, offset);
+        this.marks.push(this.stack.length);
+        return;
+      case 0x2e: // STOP
+        this.result = this.pop(offset);
+        this.stopped = true;
+        return;
+      case 0x30: {
+        // POP: CPython pops the mark when the current mark segment is empty
+        const fence = this.marks.length > 0 ? this.marks[this.marks.length - 1] : 0;
+        if (this.stack.length > fence) this.stack.pop();
+        else this.popMark(offset);
+        return;
+      }
+      case 0x31: // POP_MARK
+        this.popMark(offset);
+        return;
+      case 0x32: // DUP
+        this.push(this.top(offset));
+        return;
+      case 0x46: // FLOAT
+        this.push({ t: "float", v: parseFloatLine(arg as string, offset) });
+        return;
+      case 0x49: // INT
+        this.push(parseIntLine(arg as string, offset));
+        return;
+      case 0x4a: // BININT
+      case 0x4b: // BININT1
+      case 0x4d: // BININT2
+        this.push(arg as number);
+        return;
+      case 0x4c: // LONG
+        this.push(parseLongLine(arg as string, offset));
+        return;
+      case 0x8a: // LONG1
+      case 0x8b: // LONG4
+        this.push(arg as number | bigint);
+        return;
+      case 0x4e: // NONE
+        this.push(null);
+        return;
+      case 0x88: // NEWTRUE
+        this.push(true);
+        return;
+      case 0x89: // NEWFALSE
+        this.push(false);
+        return;
+      case 0x47: // BINFLOAT
+        this.push({ t: "float", v: arg as number });
+        return;
+      case 0x50: // PERSID
+        this.persistent(arg as string, offset);
+        return;
+      case 0x51: // BINPERSID
+        this.persistent(this.pop(offset), offset);
+        return;
+      case 0x52: {
+        // REDUCE
+        const args = this.pop(offset);
+        const fn = this.pop(offset);
+        const call: PCall = { t: "call", via: "reduce", fn, args };
+        this.push(call);
+        this.onCall(call, offset);
+        return;
+      }
+      case 0x53: // STRING
+        this.push(decodeStringLine(arg as string, offset));
+        return;
+      case 0x54: // BINSTRING
+      case 0x55: // SHORT_BINSTRING
+        this.push(arg as string | PBytes);
+        return;
+      case 0x56: // UNICODE
+        this.push(decodeRawUnicodeEscape(arg as string));
+        return;
+      case 0x58: // BINUNICODE
+      case 0x8c: // SHORT_BINUNICODE
+      case 0x8d: // BINUNICODE8
+      case 0x42: // BINBYTES
+      case 0x43: // SHORT_BINBYTES
+      case 0x8e: // BINBYTES8
+      case 0x96: // BYTEARRAY8
+        this.push(arg as Value);
+        return;
+      case 0x61: {
+        // APPEND
+        const v = this.pop(offset);
+        addItems(this.top(offset), [v], this.keptListItems);
+        return;
+      }
+      case 0x65: {
+        // APPENDS
+        const items = this.popMark(offset);
+        addItems(this.top(offset), items, this.keptListItems);
+        return;
+      }
+      case 0x62: {
+        // BUILD
+        const st = this.pop(offset);
+        this.onBuild(this.top(offset), st, offset);
+        return;
+      }
+      case 0x63: {
+        // GLOBAL
+        const [m, n] = arg as [string, string];
+        this.push(this.importGlobal(m, n, offset));
+        return;
+      }
+      case 0x64: // DICT
+        this.push(dictFromPairs(this.popMark(offset)));
+        return;
+      case 0x7d: // EMPTY_DICT
+        this.push({ t: "dict", entries: [], n: 0 });
+        return;
+      case 0x67: // GET
+        this.push(this.memoGet(parseDecimal(arg as string, offset), offset));
+        return;
+      case 0x68: // BINGET
+      case 0x6a: // LONG_BINGET
+        this.push(this.memoGet(arg as number, offset));
+        return;
+      case 0x69: {
+        // INST
+        const [m, n] = arg as [string, string];
+        const args = this.popMark(offset);
+        const g = this.importGlobal(m, n, offset);
+        const call: PCall = { t: "call", via: "inst", fn: g, args: seq("tuple", args) };
+        this.push(call);
+        this.onCall(call, offset);
+        return;
+      }
+      case 0x6c: // LIST
+        this.push(seq("list", this.popMark(offset)));
+        return;
+      case 0x5d: // EMPTY_LIST
+        this.push({ t: "list", items: [], n: 0 });
+        return;
+      case 0x6f: {
+        // OBJ
+        const items = this.popMark(offset);
+        if (items.length === 0) throw malformed("E_PICKLE_STACK_UNDERFLOW", "OBJ without a class", offset);
+        const call: PCall = { t: "call", via: "obj", fn: items[0], args: seq("tuple", items.slice(1)) };
+        this.push(call);
+        this.onCall(call, offset);
+        return;
+      }
+      case 0x70: // PUT
+        this.memoPut(parseDecimal(arg as string, offset), this.top(offset), offset);
+        return;
+      case 0x71: // BINPUT
+      case 0x72: // LONG_BINPUT
+        this.memoPut(arg as number, this.top(offset), offset);
+        return;
+      case 0x94: // MEMOIZE
+        this.memoPut(this.memoSize, this.top(offset), offset);
+        return;
+      case 0x73: {
+        // SETITEM
+        const v = this.pop(offset);
+        const k = this.pop(offset);
+        addEntries(this.top(offset), [k, v]);
+        return;
+      }
+      case 0x75: {
+        // SETITEMS
+        const items = this.popMark(offset);
+        if (items.length % 2 !== 0) throw malformed("E_PICKLE_SETITEMS", "SETITEMS with an odd number of items", offset);
+        addEntries(this.top(offset), items);
+        return;
+      }
+      case 0x74: // TUPLE
+        this.push(seq("tuple", this.popMark(offset)));
+        return;
+      case 0x29: // EMPTY_TUPLE
+        this.push({ t: "tuple", items: [], n: 0 });
+        return;
+      case 0x85: // TUPLE1
+      case 0x86: // TUPLE2
+      case 0x87: {
+        // TUPLE3
+        const n = code - 0x84;
+        const items: Value[] = new Array(n);
+        for (let i = n - 1; i >= 0; i--) items[i] = this.pop(offset);
+        this.push(seq("tuple", items));
+        return;
+      }
+      case 0x80: // PROTO
+        if ((arg as number) > 5) throw malformed("E_PICKLE_PROTOCOL", `unsupported pickle protocol ${arg as number}`, offset);
+        this.proto = Math.max(this.proto, arg as number);
+        return;
+      case 0x81: {
+        // NEWOBJ
+        const args = this.pop(offset);
+        const cls = this.pop(offset);
+        const call: PCall = { t: "call", via: "newobj", fn: cls, args };
+        this.push(call);
+        this.onCall(call, offset);
+        return;
+      }
+      case 0x92: {
+        // NEWOBJ_EX
+        const kwargs = this.pop(offset);
+        const args = this.pop(offset);
+        const cls = this.pop(offset);
+        const call: PCall = { t: "call", via: "newobj_ex", fn: cls, args, kwargs };
+        this.push(call);
+        this.onCall(call, offset);
+        return;
+      }
+      case 0x82: // EXT1
+      case 0x83: // EXT2
+      case 0x84: // EXT4
+        this.emit(`ext\n${arg as number}`, {
+          ruleId: "pickle/extension-code",
+          message: `The pickle imports a global through extension code ${arg as number}`,
+          evidence: `copyreg._inverted_registry[${arg as number}]`,
+          offset,
+          opIndex: this.opIndex,
+        });
+        this.push({ t: "ext", code: arg as number });
+        return;
+      case 0x8f: // EMPTY_SET
+        this.push({ t: "set", items: [], n: 0 });
+        return;
+      case 0x90: {
+        // ADDITEMS
+        const items = this.popMark(offset);
+        addItems(this.top(offset), items, KEPT_ITEMS);
+        return;
+      }
+      case 0x91: // FROZENSET
+        this.push(seq("frozenset", this.popMark(offset)));
+        return;
+      case 0x93: {
+        // STACK_GLOBAL
+        const name = this.pop(offset);
+        const module = this.pop(offset);
+        if (typeof module === "string" && typeof name === "string") {
+          this.push(this.importGlobal(module, name, offset));
+        } else {
+          this.emit(`unresolved\n${render(module)}.${render(name)}`, {
+            ruleId: "pickle/unresolved-global",
+            message: "STACK_GLOBAL receives operands that are not strings",
+            evidence: `find_class(${render(module)}, ${render(name)})`,
+            offset,
+            opIndex: this.opIndex,
+          });
+          this.push({ t: "unknown", why: "unresolved global" });
+        }
+        return;
+      }
+      case 0x95: // FRAME: a length hint for buffering; the opcodes inside are read as usual
+        return;
+      case 0x97: // NEXT_BUFFER
+        this.emit("buffer", {
+          ruleId: "pickle/out-of-band-buffer",
+          message: "The pickle takes out-of-band buffers (NEXT_BUFFER)",
+          offset,
+          opIndex: this.opIndex,
+        });
+        this.push({ t: "buffer", readonly: false });
+        return;
+      case 0x98: // READONLY_BUFFER
+        this.top(offset);
+        return;
+      default:
+        throw malformed("E_PICKLE_OPCODE", `invalid pickle opcode 0x${code.toString(16).padStart(2, "0")}`, offset);
+    }
+  }
+
+  private persistent(pid: Value, offset: number): void {
+    if (this.persistentIds.length < this.limits.memoEntries) this.persistentIds.push({ pid, offset });
+    this.push({ t: "persid", pid });
+  }
+
+  /** Called by the driver with the memo placeholder when the memo budget should drop values. */
+  static unknownMemo(): Value {
+    return UNKNOWN_MEMO;
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+/**
+ * Legacy torch.save stores the classes of whole pickled modules as persistent ids
+ * `('module', <class>, <source file>, <source>)`; its persistent_load returns the class itself.
+ */
+function persistentClass(v: Value): PGlobal | undefined {
+  if (typeof v !== "object" || v === null || (v as { t: string }).t !== "persid") return undefined;
+  const t = tupleItems((v as { pid: Value }).pid);
+  return t && t[0] === "module" && t[1] !== undefined && isGlobal(t[1]) ? t[1] : undefined;
+}
+
+function approxSize(v: Value): number {
+  if (typeof v === "string") return 16 + v.length * 2;
+  if (typeof v === "object" && v !== null) return (v as PBytes).t === "bytes" ? 48 + (v as PBytes).head.length : 64;
+  return 16;
+}
+
+function seqLength(v: Value): number {
+  if (typeof v === "object" && v !== null && "n" in v && typeof (v as PSeq).n === "number") return (v as PSeq).n;
+  return -1;
+}
+
+function addItems(target: Value, items: Value[], kept: number): void {
+  if (typeof target !== "object" || target === null) return;
+  const s = target as PSeq;
+  if (s.t === "list" || s.t === "set") {
+    for (const it of items) if (s.items.length < kept) s.items.push(it);
+    s.n += items.length;
+  }
+  // APPEND(S) on anything else calls its append/extend method: the object's class was judged when it
+  // was created, so there is nothing new to report here.
+}
+
+function addEntries(target: Value, flat: Value[]): void {
+  if (typeof target !== "object" || target === null || (target as PDict).t !== "dict") return;
+  const d = target as PDict;
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    if (d.entries.length < KEPT_ITEMS) d.entries.push([flat[i], flat[i + 1]]);
+    d.n++;
+  }
+}
+
+function dictFromPairs(flat: Value[]): PDict {
+  const d: PDict = { t: "dict", entries: [], n: 0 };
+  addEntries(d, flat);
+  return d;
+}
+
+function containsDenied(v: Value, m: PickleMachine, depth = 0): boolean {
+  if (depth > 8 || typeof v !== "object" || v === null) return false;
+  if (isGlobal(v)) return m.isDenied(v);
+  if (isCall(v)) return containsDenied(v.fn, m, depth + 1) || (tupleItems(v.args) ?? []).some((x) => containsDenied(x, m, depth + 1));
+  return false;
+}
+
+/** Finds a key in a dict value whose keys are strings. */
+function dictGet(d: Value, key: string): Value | undefined {
+  if (typeof d !== "object" || d === null || (d as PDict).t !== "dict") return undefined;
+  for (const [k, v] of (d as PDict).entries) if (k === key) return v;
+  return undefined;
+}
+
+/**
+ * joblib writes a NumpyArrayWrapper and then the array's raw bytes straight into the stream (after
+ * an alignment byte and padding in joblib >= 1.2), or, for object arrays, a nested pickle. The byte
+ * count comes from the wrapper's shape and dtype; when it cannot be derived the scan fails closed.
+ */
+function joblibInterrupt(state: Value, offset: number): Interrupt {
+  const dtype = dictGet(state, "dtype");
+  const shape = dictGet(state, "shape");
+  const itemsize = dtypeItemsize(dtype);
+  if (itemsize === "object") return { kind: "inline-pickle" };
+  const dims = tupleItems(shape as Value);
+  if (itemsize === undefined || !dims || (shape as PSeq).n !== dims.length) {
+    throw malformed("E_JOBLIB_ARRAY", "cannot derive the byte size of a joblib array from its wrapper", offset,
+      "The array data that follows cannot be located, so the rest of the stream was not scanned");
+  }
+  let count = 1n;
+  for (const d of dims) {
+    if (typeof d !== "number" || d < 0) throw malformed("E_JOBLIB_ARRAY", "joblib array shape is not a tuple of non-negative ints", offset);
+    count *= BigInt(d);
+  }
+  const bytes = count * BigInt(itemsize);
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) throw malformed("E_JOBLIB_ARRAY", "joblib array size overflows", offset);
+  const align = dictGet(state, "numpy_array_alignment_bytes");
+  return { kind: "skip", bytes: Number(bytes), alignment: typeof align === "number" };
+}
+
+const DTYPE_SIZES: Record<string, number> = { b: 1, i: 0, u: 0, f: 0, c: 0, M: 0, m: 0, S: 0, V: 0, U: 0, "?": 1 };
+
+/** Item size of a pickled `numpy.dtype(...)`: from its state when set, else from the type string. */
+export function dtypeItemsize(dtype: Value | undefined): number | "object" | undefined {
+  if (!isCall(dtype as Value)) return undefined;
+  const c = dtype as PCall;
+  const spec = tupleItems(c.args)?.[0];
+  if (typeof spec !== "string") return undefined;
+  const m = /^([<>|=]?)([a-zA-Z?])(\d*)$/.exec(spec);
+  if (!m) return undefined;
+  if (m[2] === "O") return "object";
+  const st = tupleItems(c.state as Value);
+  const fromState = st && typeof st[5] === "number" && st[5] > 0 ? st[5] : undefined;
+  if (st && st[3] !== null && st[3] !== undefined) {
+    // structured dtype: fields may hold objects; only the explicit itemsize is trustworthy
+    return fromState;
+  }
+  if (fromState !== undefined) return fromState;
+  if (!(m[2] in DTYPE_SIZES) || m[3] === "") return m[2] === "b" || m[2] === "?" ? 1 : undefined;
+  const n = Number(m[3]);
+  return m[2] === "U" ? n * 4 : n;
+}
+
+// ---------------------------------------------------------------- protocol-0 text arguments
+
+function parseDecimal(line: string, offset: number): number {
+  if (!/^\s*-?\d+\s*$/.test(line)) throw malformed("E_PICKLE_ARG", `expected a decimal integer, got ${JSON.stringify(line.slice(0, 40))}`, offset);
+  return Number(line);
+}
+
+function parseIntLine(line: string, offset: number): Value {
+  if (line === "00") return false;
+  if (line === "01") return true;
+  const s = line.trim();
+  if (!/^[-+]?\d+$/.test(s)) throw malformed("E_PICKLE_ARG", `INT argument is not an integer: ${JSON.stringify(s.slice(0, 40))}`, offset);
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? n : BigInt(s);
+}
+
+function parseLongLine(line: string, offset: number): Value {
+  const s = line.trim().replace(/L$/, "");
+  if (!/^[-+]?\d+$/.test(s)) throw malformed("E_PICKLE_ARG", `LONG argument is not an integer: ${JSON.stringify(s.slice(0, 40))}`, offset);
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? n : BigInt(s);
+}
+
+function parseFloatLine(line: string, offset: number): number {
+  const s = line.trim();
+  const v = Number(s);
+  if (s === "" || (Number.isNaN(v) && !/^[-+]?nan$/i.test(s))) {
+    if (/^[-+]?inf$/i.test(s)) return s.startsWith("-") ? -Infinity : Infinity;
+    throw malformed("E_PICKLE_ARG", `FLOAT argument is not a number: ${JSON.stringify(s.slice(0, 40))}`, offset);
+  }
+  return v;
+}
+
+/** STRING's argument is a Python string literal with quotes (repr of a byte string). */
+function decodeStringLine(line: string, offset: number): string {
+  const s = line.replace(/\s+$/, "");
+  const q = s[0];
+  if (s.length < 2 || (q !== "'" && q !== '"') || s[s.length - 1] !== q) {
+    throw malformed("E_PICKLE_ARG", "STRING argument is not quoted", offset);
+  }
+  return unescapePython(s.slice(1, -1));
+}
+
+function unescapePython(s: string): string {
+  return s.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/gs, (_m, e: string) => {
+    if (e[0] === "x") return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    const map: Record<string, string> = { n: "\n", r: "\r", t: "\t", "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", v: "\v", "\n": "" };
+    return map[e] ?? "\\" + e;
+  });
+}
+
+/** UNICODE's argument uses Python's raw-unicode-escape: only \uXXXX and \UXXXXXXXX are escapes. */
+function decodeRawUnicodeEscape(s: string): string {
+  return s.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, a: string | undefined, b: string | undefined) => {
+    const cp = parseInt((a ?? b) as string, 16);
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : "\ufffd";
+  });
+}
+
+export { unescapePython };

@@ -1,0 +1,27 @@
+/**
+ * The one list of formats. The orchestrator asks every handler to sniff the head of an artifact and
+ * takes the most confident; adding a format is adding its folder and one line here.
+ */
+import { pickleHandler } from "./pickle/handler.js";
+import { textHandler } from "./text/handler.js";
+import type { FormatHandler, SniffInput } from "./types.js";
+
+export const HANDLERS: readonly FormatHandler[] = [pickleHandler, textHandler];
+
+/** The handler with the highest sniff confidence, or undefined when none recognises the content. */
+export function sniff(input: SniffInput, handlers: readonly FormatHandler[] = HANDLERS): FormatHandler | undefined {
+  let best: FormatHandler | undefined;
+  let bestScore = 0;
+  for (const h of handlers) {
+    const score = h.sniff(input);
+    if (score > bestScore) {
+      best = h;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+export function handlerById(id: string, handlers: readonly FormatHandler[] = HANDLERS): FormatHandler | undefined {
+  return handlers.find((h) => h.id === id);
+}
