@@ -1,0 +1,48 @@
+/**
+ * Deterministic mutations for fuzz and property tests: truncations, bit flips, byte overwrites and
+ * random bytes from a seeded PRNG, so a failure reproduces from its seed.
+ */
+
+/** mulberry32: small, fast, good enough to spread mutations; seeded so runs repeat. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Mutant {
+  what: string;
+  bytes: Uint8Array;
+}
+
+/** Truncations at `cuts` spread positions, `flips` single-bit flips, `overwrites` random byte runs. */
+export function* mutants(data: Uint8Array, seed: number, cuts = 24, flips = 48, overwrites = 16): Generator<Mutant> {
+  const rnd = prng(seed);
+  for (let i = 0; i < cuts; i++) {
+    const at = Math.floor((data.length * i) / cuts);
+    yield { what: `truncated at ${at}`, bytes: data.subarray(0, at) };
+  }
+  for (let i = 0; i < flips; i++) {
+    const at = Math.floor(rnd() * data.length);
+    const bit = Math.floor(rnd() * 8);
+    const b = Uint8Array.from(data);
+    b[at] ^= 1 << bit;
+    yield { what: `bit ${bit} flipped at ${at}`, bytes: b };
+  }
+  for (let i = 0; i < overwrites; i++) {
+    const at = Math.floor(rnd() * data.length);
+    const b = Uint8Array.from(data);
+    for (let j = at; j < Math.min(b.length, at + 8); j++) b[j] = Math.floor(rnd() * 256);
+    yield { what: `8 random bytes at ${at}`, bytes: b };
+  }
+}
+
+export function randomBytes(seed: number, n: number): Uint8Array {
+  const rnd = prng(seed);
+  return Uint8Array.from({ length: n }, () => Math.floor(rnd() * 256));
+}
