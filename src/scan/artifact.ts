@@ -11,6 +11,7 @@ import type { ArtifactReport, Finding, MemberReport } from "../core/types.js";
 import { handlerById, sniff } from "../formats/registry.js";
 import { HEAD_BYTES, type FormatHandler, type ReportInput, type ScanContext } from "../formats/types.js";
 import { claimsModelFormat, extensionMismatch } from "./extensions.js";
+import { OFFLOAD_MIN_BYTES, hashFileOffThread } from "./hash-pool.js";
 import type { ScanSettings } from "./settings.js";
 import { compareFindings, deriveVerdict } from "./verdict.js";
 
@@ -29,12 +30,17 @@ export async function scanFile(absPath: string, path: string, settings: ScanSett
     size = source.size;
     const src = source;
     const digest = settings.digest ? new HashingSource(src) : undefined;
-    const scanned = run.scanNode(path, digest ?? src, 0, "", undefined, (h) => {
-      // random-access handlers do not stream the file: hash it alongside
-      if (digest && (!h || h.access === "random")) digest.startFullPass();
+    let offloaded: Promise<string> | undefined;
+    root = await run.scanNode(path, digest ?? src, 0, "", undefined, (h) => {
+      // Random-access handlers do not stream the file: hash it alongside, on another core when large.
+      if (!digest || (h && h.access === "stream")) return;
+      if (src.size >= OFFLOAD_MIN_BYTES) {
+        digest.stopTapping();
+        offloaded = hashFileOffThread(absPath);
+        offloaded.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
+      } else digest.startFullPass();
     });
-    [root] = await Promise.all([scanned]);
-    if (digest) sha256 = await digest.finish();
+    if (digest) sha256 = offloaded ? await offloaded : await digest.finish();
   } catch (e) {
     run.add({ ruleId: "scan/read-error", message: `Could not read the file: ${e instanceof Error ? e.message : String(e)}` }, "");
   } finally {
@@ -211,6 +217,7 @@ class HashingSource implements ByteSource {
   private hashed = 0;
   private tapping = false;
   private fullPass: Promise<void> | undefined;
+  private tapOff = false;
 
   constructor(private readonly inner: ByteSource) {}
 
@@ -223,7 +230,7 @@ class HashingSource implements ByteSource {
   }
 
   async *stream(start = 0, end = this.inner.size): AsyncIterable<Uint8Array> {
-    const tap = !this.tapping && !this.fullPass && start === this.hashed;
+    const tap = !this.tapOff && !this.tapping && !this.fullPass && start === this.hashed;
     if (!tap) {
       yield* this.inner.stream(start, end);
       return;
@@ -238,6 +245,11 @@ class HashingSource implements ByteSource {
     } finally {
       this.tapping = false;
     }
+  }
+
+  /** The digest comes from elsewhere (a worker thread): pass reads through untouched. */
+  stopTapping(): void {
+    this.tapOff = true;
   }
 
   startFullPass(): void {
