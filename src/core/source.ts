@@ -8,8 +8,13 @@ import { open, type FileHandle } from "node:fs/promises";
 export const DEFAULT_CHUNK = 1 << 20; // 1 MiB: large enough for throughput, small enough for constant memory
 
 export interface ByteSource {
-  /** Total length in bytes. */
+  /**
+   * Total length in bytes. When `sizeKnown` is false (a decompressed stream not yet read to its end),
+   * this is only an upper bound (`Number.MAX_SAFE_INTEGER`): read the stream to learn the length.
+   */
   readonly size: number;
+  /** False while `size` is an upper bound rather than the length. Absent means known. */
+  readonly sizeKnown?: boolean;
   /** Reads up to `length` bytes at `offset` (fewer only at the end of the source). */
   read(offset: number, length: number): Promise<Uint8Array>;
   /** Streams bytes from `start` (default 0) to `end` (default size), in chunks. */
@@ -129,4 +134,124 @@ export class StreamOnlySource implements ByteSource {
       if (pos >= end) break;
     }
   }
+}
+
+/** Bytes a OnePassSource keeps from the start of its live pass, to answer sniffing reads. */
+export const ONE_PASS_HEAD_LIMIT = 1 << 20;
+
+/**
+ * A source whose bytes are produced once, front to back: a decompressor's output, or the rest of a
+ * file that a stream handler is already reading. Unlike StreamOnlySource it does not restart for the
+ * first pass: reads near the start (sniffing) are served from a head cache filled from the live
+ * iterator, and the first `stream()` continues that same iterator, so the underlying bytes are
+ * produced (and the underlying file read and hashed) once. Only a second `stream()`, or a read beyond
+ * the cached head, replays the bytes through `replay`.
+ *
+ * The size may be unknown up front (a compressed stream does not say how far it expands): then
+ * `sizeKnown` is false and `size` is an upper bound until the live pass has ended.
+ *
+ * The owner calls `drain()` after handing the source on, to finish the live pass whatever the
+ * consumer read: it keeps the single read of the underlying file complete.
+ */
+export class OnePassSource implements ByteSource {
+  private readonly live: AsyncIterator<Uint8Array>;
+  /** Chunks pulled from the live iterator by `read()` before streaming began, in order. */
+  private readonly head: Uint8Array[] = [];
+  private headBytes = 0;
+  /** Bytes pulled from the live iterator so far (head included). */
+  private produced = 0;
+  private liveDone = false;
+  /** Set once `stream()` or `drain()` has taken over the live iterator: the head cache stops growing. */
+  private liveTaken = false;
+
+  constructor(
+    private readonly knownSize: number | undefined,
+    live: AsyncIterable<Uint8Array>,
+    private readonly replay: () => AsyncIterable<Uint8Array>,
+  ) {
+    this.live = live[Symbol.asyncIterator]();
+  }
+
+  get size(): number {
+    if (this.knownSize !== undefined) return this.knownSize;
+    return this.liveDone ? this.produced : Number.MAX_SAFE_INTEGER;
+  }
+
+  get sizeKnown(): boolean {
+    return this.knownSize !== undefined || this.liveDone;
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const want = Math.max(0, Math.min(length, this.size - offset));
+    const end = offset + want;
+    if (!this.liveTaken && end <= ONE_PASS_HEAD_LIMIT) await this.growHead(end);
+    if (end <= this.headBytes || (this.liveDone && this.headBytes === this.produced)) return this.fromHead(offset, end);
+    return new StreamOnlySource(Number.MAX_SAFE_INTEGER, this.replay).read(offset, want);
+  }
+
+  async *stream(start = 0, end = this.size): AsyncIterable<Uint8Array> {
+    if (this.liveTaken) {
+      yield* new StreamOnlySource(Number.MAX_SAFE_INTEGER, this.replay).stream(start, end);
+      return;
+    }
+    this.liveTaken = true;
+    let pos = 0;
+    for (const chunk of this.head) {
+      yield* window(chunk, pos, start, end);
+      pos += chunk.length;
+    }
+    while (pos < end) {
+      const chunk = await this.pullLive();
+      if (!chunk) return;
+      yield* window(chunk, pos, start, end);
+      pos += chunk.length;
+    }
+  }
+
+  /** Finishes the live pass (discarding what nobody read) and returns the total length. */
+  async drain(): Promise<number> {
+    this.liveTaken = true;
+    while (await this.pullLive());
+    return this.produced;
+  }
+
+  private async growHead(end: number): Promise<void> {
+    while (this.headBytes < end) {
+      const chunk = await this.pullLive();
+      if (!chunk) return;
+      this.head.push(chunk);
+      this.headBytes += chunk.length;
+    }
+  }
+
+  private async pullLive(): Promise<Uint8Array | undefined> {
+    if (this.liveDone) return undefined;
+    const r = await this.live.next();
+    if (r.done) {
+      this.liveDone = true;
+      return undefined;
+    }
+    this.produced += r.value.length;
+    return r.value;
+  }
+
+  private fromHead(offset: number, end: number): Uint8Array {
+    const out = new Uint8Array(Math.max(0, Math.min(end, this.headBytes) - offset));
+    let pos = 0;
+    for (const chunk of this.head) {
+      const from = Math.max(0, offset - pos);
+      const to = Math.min(chunk.length, end - pos);
+      if (to > from) out.set(chunk.subarray(from, to), pos + from - offset);
+      pos += chunk.length;
+      if (pos >= end) break;
+    }
+    return out;
+  }
+}
+
+/** The part of `chunk` (which starts at `pos`) inside [start, end), as zero or one chunk. */
+function* window(chunk: Uint8Array, pos: number, start: number, end: number): Iterable<Uint8Array> {
+  const from = Math.max(0, start - pos);
+  const to = Math.min(chunk.length, end - pos);
+  if (to > from) yield chunk.subarray(from, to);
 }

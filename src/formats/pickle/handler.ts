@@ -62,8 +62,8 @@ export const pickleHandler: FormatHandler = {
   access: "stream",
   sniff: sniffPickle,
   async scan(source: ByteSource, ctx: ScanContext) {
-    const mode = ctx.depth === 0 ? "file" : "single";
-    const r = await streamPickle(source, pickleOptions(ctx.settings, mode), ctx.signal);
+    // "file" mode also for members: a gzipped or zipped legacy torch.save stream is still that layout
+    const r = await streamPickle(source, pickleOptions(ctx.settings, "file"), ctx.signal);
     reportPickle(r, ctx);
     if (r.layout === "pytorch-legacy") return "pytorch-legacy";
     if (r.layout === "joblib") return "joblib";
