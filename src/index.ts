@@ -13,3 +13,4 @@ export { walkModel, type WalkedFile, type WalkOptions } from "./walk/index.js";
 export { applySuppressions, type Suppression } from "./core/suppress.js";
 export { loadConfig, settingsFromConfig, type VouchConfig } from "./core/config.js";
 export type * from "./core/types.js";
+export { renderReport, renderJson, renderText, toSarif, renderSarif, canonicalJson, REPORT_FORMATS } from "./report/index.js";
