@@ -395,6 +395,19 @@ function allowedByShape(module: string, name: string): boolean {
   return false;
 }
 
+/**
+ * What `torch.jit.save` writes into the pickles of a TorchScript archive (data.pkl, constants.pkl,
+ * .debug_pkl): list builders and type tags that only construct values.
+ */
+const TORCHSCRIPT_HELPERS = new Set([
+  "torch.jit._pickle.build_intlist",
+  "torch.jit._pickle.build_tensorlist",
+  "torch.jit._pickle.build_doublelist",
+  "torch.jit._pickle.build_boollist",
+  "torch.jit._pickle.build_tensor_from_id",
+  "torch.jit._pickle.restore_type_tag",
+]);
+
 const WEIGHTS_SET = new Set(WEIGHTS_ALLOW);
 const GENERAL_SET = new Set(GENERAL_ALLOW);
 
@@ -432,6 +445,8 @@ export function classify(module: string, name: string, lists: PolicyLists): Clas
   for (const p of lists.deny) if (matchesPattern(full, module, p)) return { kind: "deny", why: "denied in vouch.yaml" };
   // An exact user allow entry may override the built-in denylist (a reviewed exception); a wildcard may not.
   if (lists.allow.includes(full)) return { kind: "allow" };
+  // TorchScript's own pickler helpers live under torch.jit, whose loaders are otherwise denied.
+  if (TORCHSCRIPT_HELPERS.has(full)) return { kind: "allow" };
   const denied = DENY_NAMES[full] ?? moduleDenied(module);
   if (denied) return { kind: "deny", why: denied };
   if (module === "builtins" && !WEIGHTS_SET.has(full) && !GENERAL_SET.has(full)) {
@@ -449,4 +464,4 @@ export function classify(module: string, name: string, lists: PolicyLists): Clas
 }
 
 /** The built-in lists, for documentation and tests. */
-export const BUILTIN_LISTS = { WEIGHTS_ALLOW, GENERAL_ALLOW, DENY_MODULES, DENY_NAMES };
+export const BUILTIN_LISTS = { WEIGHTS_ALLOW, GENERAL_ALLOW, TORCHSCRIPT_HELPERS, DENY_MODULES, DENY_NAMES };
