@@ -95,6 +95,12 @@ const RULES: Rule[] = [
   R("zip/unsupported-compression", "medium", "A zip member uses a compression method Vouch does not decode.",
     "Its content was not scanned.", true),
 
+  // --- safetensors/*: the header is the whole attack surface (the format itself runs no code)
+  R("safetensors/trailing-bytes", "medium", "Bytes follow the last tensor's data in a safetensors file.",
+    "No tensor owns them: loaders that stop at the last tensor never see them, and the reference loader rejects the file. Writers end the file with the last tensor, so the bytes were added afterwards and may carry a payload for another reader."),
+  R("safetensors/unknown-key", "low", "A tensor entry in a safetensors header has a key other than dtype, shape and data_offsets.",
+    "Loaders ignore the key, so its value travels with the model unseen. Harmless to load, but no standard writer emits it; check which tool produced the file."),
+
   R("numpy/object-array", "info", "The .npy array has dtype object: its data is a pickle.",
     "np.load refuses it unless allow_pickle=True. The pickle was scanned."),
   R("numpy/size-mismatch", "medium", "The .npy data size disagrees with its header's shape and dtype.",

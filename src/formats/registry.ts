@@ -3,10 +3,11 @@
  * takes the most confident; adding a format is adding its folder and one line here.
  */
 import { pickleHandler } from "./pickle/handler.js";
+import { safetensorsHandler } from "./safetensors/handler.js";
 import { textHandler } from "./text/handler.js";
 import type { FormatHandler, SniffInput } from "./types.js";
 
-export const HANDLERS: readonly FormatHandler[] = [pickleHandler, textHandler];
+export const HANDLERS: readonly FormatHandler[] = [pickleHandler, safetensorsHandler, textHandler];
 
 /** The handler with the highest sniff confidence, or undefined when none recognises the content. */
 export function sniff(input: SniffInput, handlers: readonly FormatHandler[] = HANDLERS): FormatHandler | undefined {
