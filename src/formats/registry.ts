@@ -5,9 +5,10 @@
 import { pickleHandler } from "./pickle/handler.js";
 import { safetensorsHandler } from "./safetensors/handler.js";
 import { textHandler } from "./text/handler.js";
+import { zipHandler } from "./zip/handler.js";
 import type { FormatHandler, SniffInput } from "./types.js";
 
-export const HANDLERS: readonly FormatHandler[] = [pickleHandler, safetensorsHandler, textHandler];
+export const HANDLERS: readonly FormatHandler[] = [pickleHandler, zipHandler, safetensorsHandler, textHandler];
 
 /** The handler with the highest sniff confidence, or undefined when none recognises the content. */
 export function sniff(input: SniffInput, handlers: readonly FormatHandler[] = HANDLERS): FormatHandler | undefined {
