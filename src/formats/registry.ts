@@ -2,13 +2,22 @@
  * The one list of formats. The orchestrator asks every handler to sniff the head of an artifact and
  * takes the most confident; adding a format is adding its folder and one line here.
  */
+import { compressionHandlers } from "./compression/index.js";
+import { npyHandler } from "./numpy/index.js";
 import { pickleHandler } from "./pickle/handler.js";
 import { safetensorsHandler } from "./safetensors/handler.js";
 import { textHandler } from "./text/handler.js";
 import { zipHandler } from "./zip/handler.js";
 import type { FormatHandler, SniffInput } from "./types.js";
 
-export const HANDLERS: readonly FormatHandler[] = [pickleHandler, zipHandler, safetensorsHandler, textHandler];
+export const HANDLERS: readonly FormatHandler[] = [
+  pickleHandler,
+  zipHandler,
+  npyHandler,
+  ...compressionHandlers,
+  safetensorsHandler,
+  textHandler,
+];
 
 /** The handler with the highest sniff confidence, or undefined when none recognises the content. */
 export function sniff(input: SniffInput, handlers: readonly FormatHandler[] = HANDLERS): FormatHandler | undefined {
