@@ -234,64 +234,36 @@ export class PickleMachine {
       if (full === "copyreg._reconstructor" || full === "copyreg.__newobj__" || full === "copyreg.__newobj_ex__") {
         // The standard object path of protocols 0-1: the real subject is the class in the first argument.
         const target = tupleItems(call.args)?.[0];
-        if (target !== undefined && isGlobal(target)) this.onReconstruct(target, call, offset);
+        if (target !== undefined && isGlobal(target)) this.judgeUse(target, "reconstruct", call, offset);
         else if (target !== undefined) this.onDynamicCall(call, offset);
         this.state(fn).covered = true;
         return;
       }
       const reconstructOnly = call.via === "newobj" || call.via === "newobj_ex" || ((call.via === "obj" || call.via === "inst") && seqLength(call.args) === 0);
-      if (reconstructOnly) this.onReconstruct(fn, call, offset);
-      else this.onGlobalCall(fn, call, offset);
+      this.judgeUse(fn, reconstructOnly ? "reconstruct" : "call", call, offset);
       return;
     }
     this.onDynamicCall(call, offset);
   }
 
-  private onGlobalCall(g: PGlobal, call: PCall, offset: number): void {
+  /**
+   * Judges one use of an imported global: `call` runs it with arguments (high when unknown),
+   * `reconstruct` only creates an instance of it through the standard object path (medium when
+   * unknown). A denied global is critical either way; an allowed one is silent.
+   */
+  private judgeUse(g: PGlobal, use: "call" | "reconstruct", call: PCall, offset: number): void {
     const st = this.state(g);
-    const full = `${g.module}.${g.name}`;
     if (st.cls.kind === "allow") return;
     st.covered = true;
-    if (st.cls.kind === "deny") {
-      this.emit(`deny\n${full}`, {
-        ruleId: "pickle/dangerous-global",
-        message: `Unpickling calls ${full} (${st.cls.why})`,
-        evidence: render(call),
-        offset,
-        opIndex: this.opIndex,
-      });
-    } else {
-      this.emit(`call\n${full}`, {
-        ruleId: "pickle/unsafe-call",
-        message: `Unpickling calls ${full}, which is not on the allowlist`,
-        evidence: render(call),
-        offset,
-        opIndex: this.opIndex,
-      });
-    }
-  }
-
-  private onReconstruct(g: PGlobal, call: PCall, offset: number): void {
-    const st = this.state(g);
     const full = `${g.module}.${g.name}`;
-    if (st.cls.kind === "allow") return;
-    st.covered = true;
+    const at = { offset, opIndex: this.opIndex };
     if (st.cls.kind === "deny") {
-      this.emit(`deny\n${full}`, {
-        ruleId: "pickle/dangerous-global",
-        message: `Unpickling constructs ${full} (${st.cls.why})`,
-        evidence: render(call),
-        offset,
-        opIndex: this.opIndex,
-      });
+      const verb = use === "call" ? "calls" : "constructs";
+      this.emit(`deny\n${full}`, { ruleId: "pickle/dangerous-global", message: `Unpickling ${verb} ${full} (${st.cls.why})`, evidence: render(call), ...at });
+    } else if (use === "call") {
+      this.emit(`call\n${full}`, { ruleId: "pickle/unsafe-call", message: `Unpickling calls ${full}, which is not on the allowlist`, evidence: render(call), ...at });
     } else {
-      this.emit(`class\n${full}`, {
-        ruleId: "pickle/unknown-class",
-        message: `Unpickling reconstructs an object of ${full}, which is not on the allowlist`,
-        evidence: full,
-        offset,
-        opIndex: this.opIndex,
-      });
+      this.emit(`class\n${full}`, { ruleId: "pickle/unknown-class", message: `Unpickling reconstructs an object of ${full}, which is not on the allowlist`, evidence: full, ...at });
     }
   }
 
