@@ -111,6 +111,31 @@ const RULES: Rule[] = [
     "Possibly a decompression bomb; the rest was not scanned.", true),
   R("compression/trailing-data", "medium", "Bytes that are not zero padding follow the end of a compressed stream.",
     "Decompressors stop at the end of the stream (or fail on what follows), so these bytes are invisible to the loader and to scanners that only read the decompressed data. Legitimate files end with the stream."),
+  // --- onnx/*: graphs are declarative; the risks are external data, custom operators and mis-sized tensors
+  R("onnx/external-data-traversal", "critical", "An ONNX tensor's external data location escapes the model's folder (absolute path, drive letter, `..`, NUL).",
+    "Loaders join the location to the model's folder and read it into the tensor, so the model reads any file the process can (`/etc/passwd`, SSH keys) and can leak it through its outputs. Legitimate exporters write plain relative names. Do not load the model."),
+  R("onnx/external-data-symlink", "high", "An ONNX external data file is a symlink (or lies behind one) that resolves outside the model's folder.",
+    "The location looks confined but the link leads elsewhere; loading the model reads the link's target. Replace the link with the real data file or reject the model."),
+  R("onnx/external-data-missing", "low", "An ONNX external data file is missing, is not a regular file, or no location is given.",
+    "The model cannot be loaded as it is. If the data file is fetched later, scan it again once it is in place: the scan did not see it."),
+  R("onnx/external-data-range", "medium", "An ONNX tensor's external data offset and length lie outside its data file, or are not numbers.",
+    "Loaders that trust the declared range read past the end of the file or fail part-way; writers never produce this. The model or its data file was altered."),
+  R("onnx/custom-domain", "medium", "The ONNX graph uses operators from a domain outside the ONNX standard.",
+    "A runtime runs custom-domain operators only after registering a custom-op library, which is native code shipped beside the model. Review that library as you would any executable; ONNX Runtime's own contrib domains (com.microsoft) are reported at low severity."),
+  R("onnx/tensor-size-mismatch", "medium", "An ONNX tensor's stored size disagrees with its shape and data type.",
+    "A loader that sizes its buffer from one and copies the other reads or writes out of bounds; ONNX Runtime rejects such tensors, other runtimes have not always. Writers never produce this."),
+
+  // --- tensorflow/*: SavedModel and GraphDef graphs run their ops on load or first call
+  R("tensorflow/dangerous-op", "high", "The TensorFlow graph contains an op that touches files, processes, the network or Python.",
+    "Running the graph runs the op with the privileges of the process: PyFunc-family ops call Python functions from the loading program (critical), file ops read or write paths of the graph's choosing. Save/restore ops are normal inside the Saver's own scope and are only reported outside it."),
+
+  // --- tflite/*: flatbuffer models; builtin ops are compiled into the runtime, custom ops are not
+  R("tflite/custom-op", "medium", "The TFLite model uses a custom operator.",
+    "The interpreter runs it only if the application registers an implementation: native code outside the model. `Flex` ops run full TensorFlow kernels through the Flex delegate and are reported as high."),
+  R("tflite/out-of-range", "medium", "A TFLite index or byte range points outside its table or the file.",
+    "Interpreters that do not check it read out of bounds; the reference runtime rejects the model. Writers never produce this."),
+  R("tflite/partially-checked", "low", "The TFLite model is larger than the size read whole, and its structure reaches past that part.",
+    "The structure beyond the checked part was not verified; raise the limit only for trusted files.", true),
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

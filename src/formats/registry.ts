@@ -4,9 +4,12 @@
  */
 import { compressionHandlers } from "./compression/index.js";
 import { npyHandler } from "./numpy/index.js";
+import { onnxHandler } from "./onnx/handler.js";
 import { pickleHandler } from "./pickle/handler.js";
 import { safetensorsHandler } from "./safetensors/handler.js";
+import { graphDefHandler, savedModelHandler } from "./tensorflow/handler.js";
 import { textHandler } from "./text/handler.js";
+import { tfliteHandler } from "./tflite/handler.js";
 import { zipHandler } from "./zip/handler.js";
 import type { FormatHandler, SniffInput } from "./types.js";
 
@@ -16,6 +19,10 @@ export const HANDLERS: readonly FormatHandler[] = [
   npyHandler,
   ...compressionHandlers,
   safetensorsHandler,
+  onnxHandler,
+  savedModelHandler,
+  graphDefHandler,
+  tfliteHandler,
   textHandler,
 ];
 

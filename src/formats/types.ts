@@ -30,6 +30,12 @@ export interface ReportInput {
 export interface ScanContext {
   /** Artifact path relative to the scan root (for messages and errors). */
   readonly artifactPath: string;
+  /**
+   * Absolute path of the folder holding the artifact on disk. Set for the artifact itself (depth 0)
+   * when it is a file; absent for container members and in-memory sources. Formats that name
+   * companion files relative to the model (ONNX external data) check them there, and only there.
+   */
+  readonly artifactDir?: string;
   /** Member path inside the artifact (`""` for the artifact itself); findings are located under it. */
   readonly memberPath: string;
   /** Container nesting depth (0 for the artifact itself). */
@@ -67,6 +73,12 @@ export interface FormatHandler {
    * file in parallel.
    */
   readonly access: "stream" | "random";
+  /**
+   * Optional, for formats whose models name data files beside them (ONNX external data): asked about
+   * a file on disk whose content matched no format. Returns the format to report it as when a model of
+   * this format lists it, with that model's path relative to the file's folder; undefined otherwise.
+   */
+  claimCompanion?(absPath: string, signal: AbortSignal): Promise<{ format: string; claimedBy: string } | undefined>;
 }
 
 export type { Finding };

@@ -4,11 +4,12 @@
  * particular format: formats are reached only through the registry.
  */
 import { createHash, type Hash } from "node:crypto";
+import { dirname } from "node:path";
 import { BudgetExceeded, VouchError } from "../core/errors.js";
 import { rule } from "../core/rules.js";
 import { FileSource, type ByteSource } from "../core/source.js";
 import type { ArtifactReport, Finding, MemberReport } from "../core/types.js";
-import { handlerById, sniff } from "../formats/registry.js";
+import { HANDLERS, handlerById, sniff } from "../formats/registry.js";
 import { HEAD_BYTES, type FormatHandler, type ReportInput, type ScanContext } from "../formats/types.js";
 import { claimsModelFormat, extensionMismatch } from "./extensions.js";
 import { OFFLOAD_MIN_BYTES, hashFileOffThread } from "./hash-pool.js";
@@ -20,7 +21,7 @@ const OPAQUE_FORMATS = new Set(["raw-tensor-data"]);
 
 /** Scans the file at `absPath`, reported under `path` (POSIX, relative to the scan target). */
 export async function scanFile(absPath: string, path: string, settings: ScanSettings): Promise<ArtifactReport> {
-  const run = new ArtifactRun(path, settings);
+  const run = new ArtifactRun(path, settings, absPath);
   let source: FileSource | undefined;
   let size = 0;
   let sha256: string | undefined;
@@ -71,7 +72,8 @@ class ArtifactRun {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(readonly path: string, readonly settings: ScanSettings) {
+  /** `absPath`: the file on disk; its folder is given to depth-0 handlers as `ScanContext.artifactDir`. */
+  constructor(readonly path: string, readonly settings: ScanSettings, readonly absPath?: string) {
     this.timer = setTimeout(() => this.controller.abort(), settings.budgets.artifactSeconds * 1000);
     this.timer.unref();
   }
@@ -122,6 +124,7 @@ class ArtifactRun {
     const handler = format ? handlerById(format) : sniff({ head, size: source.size, name });
     onHandler?.(handler);
     if (!handler) {
+      if (depth === 0 && head.length > 0 && (await this.claimedAsCompanion(node))) return node;
       this.unrecognized(node, head, name, memberPath);
       return node;
     }
@@ -141,6 +144,7 @@ class ArtifactRun {
     const run = this;
     return {
       artifactPath: this.path,
+      ...(depth === 0 && this.absPath !== undefined ? { artifactDir: dirname(this.absPath) } : {}),
       memberPath,
       depth,
       settings: this.settings,
@@ -170,6 +174,23 @@ class ArtifactRun {
         return report;
       },
     };
+  }
+
+  /**
+   * A file no format recognises may still be a data file a model beside it names (ONNX external
+   * data): a format that claims it gives its format, and the file is recorded, not judged. Only
+   * unrecognised content is asked about, so a payload that some scanner recognises is never hidden.
+   */
+  private async claimedAsCompanion(node: MemberReport): Promise<boolean> {
+    if (this.absPath === undefined) return false;
+    for (const h of HANDLERS) {
+      const claim = await h.claimCompanion?.(this.absPath, this.signal);
+      if (!claim) continue;
+      node.format = claim.format;
+      node.metadata = { claimedBy: claim.claimedBy };
+      return true;
+    }
+    return false;
   }
 
   private unrecognized(node: MemberReport, head: Uint8Array, name: string, memberPath: string): void {
