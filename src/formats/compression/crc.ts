@@ -3,6 +3,7 @@
  * CRC-32 of bzip2 and CRC-64 (xz blocks). Table-driven and incremental: `update(crc, bytes)` continues
  * from a previous value, so a stream is checked chunk by chunk as it is decoded.
  */
+import * as zlib from "node:zlib";
 
 function reflectedTable(poly: number): Uint32Array {
   const t = new Uint32Array(256);
@@ -16,8 +17,12 @@ function reflectedTable(poly: number): Uint32Array {
 
 const CRC32_TABLE = reflectedTable(0xedb88320);
 
+/** node:zlib's native CRC-32 (Node >= 20.15), several times faster than the table loop below. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
 /** CRC-32 (ISO-HDLC, as in gzip, zip and xz) of `bytes`, continuing from `crc` (0 to start). */
 export function crc32(bytes: Uint8Array, crc = 0): number {
+  if (nativeCrc32) return nativeCrc32(bytes, crc);
   let c = ~crc >>> 0;
   for (let i = 0; i < bytes.length; i++) c = CRC32_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;

@@ -15,7 +15,7 @@ import { corrupt, truncated, unsupported } from "./errors.js";
  * expands at most ~1032x, so 32 KiB bounds that to ~34 MB even for a bomb; larger slices would
  * save little (each slice costs one round trip to the zlib thread pool).
  */
-const SLICE = 32 * 1024;
+const SLICE = 64 * 1024;
 
 type Engine = Inflate | InflateRaw;
 
