@@ -111,6 +111,20 @@ const RULES: Rule[] = [
     "Possibly a decompression bomb; the rest was not scanned.", true),
   R("compression/trailing-data", "medium", "Bytes that are not zero padding follow the end of a compressed stream.",
     "Decompressors stop at the end of the stream (or fail on what follows), so these bytes are invisible to the loader and to scanners that only read the decompressed data. Legitimate files end with the stream."),
+
+  // --- keras/*, hdf5/*: Keras model configs (.h5 root attributes, .keras config.json, bare JSON) and the HDF5 container
+  R("keras/lambda-bytecode", "critical", "A Keras Lambda carries marshalled Python bytecode.",
+    "Loading the model rebuilds the function from the bytecode and runs it on every call (CVE-2024-3660 when safe_mode is ignored). Do not load it; the evidence lists the names and strings the code uses."),
+  R("keras/lambda-function", "high", "A Keras Lambda layer calls a Python function named by module and name.",
+    "Loading the model looks the function up in that module and runs it. Keras only finds it when the module is already imported or registered, so a legitimate model ships its code separately; check that code."),
+  R("keras/external-module", "high", "A Keras config names a class or function from a module outside Keras.",
+    "Keras before 3.9 imports the named module and calls the object even in safe mode (CVE-2025-1550). Critical when the module or name runs code, touches files, processes or the network (os, subprocess, builtins.eval, ...)."),
+  R("keras/unsafe-keras-function", "critical", "A Keras config calls a Keras function that turns off safe mode, downloads files or loads another model.",
+    "Functions such as keras.config.enable_unsafe_deserialization and keras.utils.get_file are inside Keras, so the module check of safe mode lets them through (CVE-2025-9906, CVE-2025-8747)."),
+  R("keras/custom-object", "medium", "A Keras config uses a registered custom object (`package>Name`).",
+    "The model only loads with that package's code, which runs on load. Check where the package comes from."),
+  R("hdf5/unread-structure", "low", "A part of the HDF5 file that may hold the model's configuration could not be read.",
+    "Dense or shared attribute storage, or a value over the size cap: what Keras would load from there was not checked, so the file cannot be judged safe.", true),
   // --- onnx/*: graphs are declarative; the risks are external data, custom operators and mis-sized tensors
   R("onnx/external-data-traversal", "critical", "An ONNX tensor's external data location escapes the model's folder (absolute path, drive letter, `..`, NUL).",
     "Loaders join the location to the model's folder and read it into the tensor, so the model reads any file the process can (`/etc/passwd`, SSH keys) and can leak it through its outputs. Legitimate exporters write plain relative names. Do not load the model."),

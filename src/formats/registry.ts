@@ -3,6 +3,8 @@
  * takes the most confident; adding a format is adding its folder and one line here.
  */
 import { compressionHandlers } from "./compression/index.js";
+import { hdf5Handler } from "./hdf5/handler.js";
+import { kerasJsonHandler } from "./keras/handler.js";
 import { npyHandler } from "./numpy/index.js";
 import { onnxHandler } from "./onnx/handler.js";
 import { pickleHandler } from "./pickle/handler.js";
@@ -23,6 +25,8 @@ export const HANDLERS: readonly FormatHandler[] = [
   savedModelHandler,
   graphDefHandler,
   tfliteHandler,
+  hdf5Handler,
+  kerasJsonHandler,
   textHandler,
 ];
 

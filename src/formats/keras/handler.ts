@@ -1,0 +1,84 @@
+/**
+ * Keras JSON documents, recognised by content: a model config (`.keras` config.json, `model.to_json()`
+ * output: a top-level object with `class_name` and `config`/`module`) or `.keras` metadata.json
+ * (`keras_version`, `date_saved`). Sniffs just above plain text (5) and below every binary format, so
+ * it only decides between text-like candidates.
+ */
+import { malformed } from "../../core/errors.js";
+import type { ByteSource } from "../../core/source.js";
+import { HEAD_BYTES, type FormatHandler, type ScanContext, type SniffInput } from "../types.js";
+import { checkAndReport, summaryMetadata } from "./report.js";
+import { kerasJsonKind } from "./sniff.js";
+
+/** Largest Keras JSON document read. Real configs are kilobytes to a few megabytes. */
+export const MAX_KERAS_JSON_BYTES = 64 * 1024 * 1024;
+
+export const KERAS_JSON_CONFIDENCE = 10;
+
+export const kerasJsonHandler: FormatHandler = {
+  id: "keras-json",
+  access: "random",
+  sniff: ({ head }: SniffInput) => (kerasJsonKind(head) ? KERAS_JSON_CONFIDENCE : 0),
+  scan: scanKerasJson,
+};
+
+async function scanKerasJson(source: ByteSource, ctx: ScanContext): Promise<string> {
+  const kind = kerasJsonKind(await source.read(0, HEAD_BYTES));
+  const format = kind === "metadata" ? "keras-metadata" : "keras-config";
+  const bytes = await readCapped(source, MAX_KERAS_JSON_BYTES, ctx.signal);
+  if (!bytes) {
+    ctx.report({
+      ruleId: "scan/budget-exceeded",
+      message: `The Keras JSON document is larger than ${MAX_KERAS_JSON_BYTES} bytes and was not checked`,
+      evidence: `size=${source.sizeKnown === false ? "unknown" : source.size}`,
+    });
+    return format;
+  }
+  const doc = parseJson(bytes);
+  if (kind === "metadata") ctx.setMetadata("keras", metadataOf(doc));
+  else ctx.setMetadata("keras", { ...versionsOf(doc), ...summaryMetadata(checkAndReport(ctx, doc, { root: "$" })) });
+  return format;
+}
+
+/** The whole document, or undefined when it is over `cap` (read front to back: the size may be unknown). */
+export async function readCapped(source: ByteSource, cap: number, signal: AbortSignal): Promise<Uint8Array | undefined> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of source.stream()) {
+    signal.throwIfAborted();
+    total += chunk.length;
+    if (total > cap) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** JSON.parse with errors as VouchError (the offset taken from V8's message when it gives one). */
+export function parseJson(bytes: Uint8Array): unknown {
+  const text = Buffer.from(bytes).toString("utf8").replace(/^\uFEFF/, "");
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const at = /position (\d+)/.exec(msg);
+    throw malformed("E_KERAS_JSON", `the Keras JSON document does not parse: ${msg}`, at ? Number(at[1]) : undefined,
+      "Keras would refuse to load it too; the config was not checked");
+  }
+}
+
+/** `keras_version` and `backend` at the top of a `model.to_json()` document. */
+function versionsOf(doc: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof doc !== "object" || doc === null) return out;
+  const d = doc as Record<string, unknown>;
+  if (typeof d.keras_version === "string") out.version = d.keras_version;
+  if (typeof d.backend === "string") out.backend = d.backend;
+  return out;
+}
+
+function metadataOf(doc: unknown): Record<string, string> {
+  const out = versionsOf(doc);
+  const d = (typeof doc === "object" && doc !== null ? doc : {}) as Record<string, unknown>;
+  if (typeof d.date_saved === "string") out.dateSaved = d.date_saved;
+  return out;
+}
