@@ -150,6 +150,32 @@ const RULES: Rule[] = [
     "Interpreters that do not check it read out of bounds; the reference runtime rejects the model. Writers never produce this."),
   R("tflite/partially-checked", "low", "The TFLite model is larger than the size read whole, and its structure reaches past that part.",
     "The structure beyond the checked part was not verified; raise the limit only for trusted files.", true),
+
+  // --- archive/*, tar/*: tar and 7z containers (extraction hazards; every member is scanned like a file)
+  R("archive/path-traversal", "high", "An archive member escapes the extraction folder: an absolute name, a `..` segment, or a link whose target (or a link it passes through) leads outside.",
+    "Extracting the archive writes outside the target folder, for example over a shell profile or a Python module that runs later. Legitimate model archives use relative names and links that stay inside."),
+  R("archive/special-file", "medium", "An archive holds a device node or a FIFO.",
+    "Extracting it as root creates a device that gives access to hardware or memory, or a FIFO that blocks a reader. Model archives have no reason to hold one."),
+  R("archive/not-expanded", "low", "The archive was not expanded: it is larger than the size an in-memory extraction may take.",
+    "Its members were not scanned (their names were checked when they could be listed). Scan the extracted files instead, or raise the limit if the archive is trusted.", true),
+  R("archive/encrypted", "low", "Archive members (or the archive's listing) are encrypted and could not be scanned.",
+    "Their content is unknown, so the archive cannot be judged safe.", true),
+  R("tar/trailing-data", "medium", "Bytes that are not a tar header follow the tar archive's end-of-archive marker.",
+    "Extractors stop at the marker, so the bytes are invisible to them and to scanners that stop there too; a tool that reads on (tar --ignore-zeros) sees something else. Legitimate archives end with zero blocks."),
+
+  // --- python/*: remote code shipped with a model (trust_remote_code), analysed from its syntax tree, never run
+  R("python/process-exec", "high", "Python source runs a system command or a new process (os.system, subprocess, pty.spawn, os.exec*, os.spawn*).",
+    "Loading the model with trust_remote_code imports this file, and the command runs with the loader's rights. Model code has no reason to start processes; read the line shown."),
+  R("python/dynamic-code", "high", "Python source runs code built at run time (exec, eval, compile, __import__, importlib.import_module, getattr on a module with a computed name).",
+    "What runs cannot be read from the file, which is how payloads hide from review. Model code imports what it needs by name. A computed getattr on a module that cannot reach code execution (torch.nn picking an activation) is reported as low."),
+  R("python/network", "medium", "Python source uses the network (socket, urllib, requests, http.client, httpx, aiohttp).",
+    "Importing the model's code may download further code or send data out. Hub utilities do this legitimately; modelling code rarely does."),
+  R("python/obfuscation", "high", "Python source hides code: decoded data (base64, zlib, marshal, codecs) fed to exec or eval, long encoded string literals, or strings assembled from chr() calls.",
+    "Obfuscation serves only to hide what the code does from a reader. High when the decoded value reaches exec or eval; medium for an encoded literal or chr() string on its own."),
+  R("python/filesystem", "medium", "Python source touches files outside the model folder (absolute or `..` paths) or deletes files.",
+    "Model code reads its own files through relative paths. Writing to or deleting absolute paths can tamper with the system; deletions with computed paths are low."),
+  R("python/syntax-error", "info", "Parts of the Python source did not parse; the rest was analysed.",
+    "CPython may reject the file, or the parser lags behind the language. The analysis covers the statements that parsed."),
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

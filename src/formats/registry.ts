@@ -8,7 +8,10 @@ import { kerasJsonHandler } from "./keras/handler.js";
 import { npyHandler } from "./numpy/index.js";
 import { onnxHandler } from "./onnx/handler.js";
 import { pickleHandler } from "./pickle/handler.js";
+import { pythonHandler } from "./python/handler.js";
 import { safetensorsHandler } from "./safetensors/handler.js";
+import { sevenZipHandler } from "./sevenzip/handler.js";
+import { tarHandler } from "./tar/handler.js";
 import { graphDefHandler, savedModelHandler } from "./tensorflow/handler.js";
 import { textHandler } from "./text/handler.js";
 import { tfliteHandler } from "./tflite/handler.js";
@@ -27,6 +30,9 @@ export const HANDLERS: readonly FormatHandler[] = [
   tfliteHandler,
   hdf5Handler,
   kerasJsonHandler,
+  tarHandler,
+  sevenZipHandler,
+  pythonHandler,
   textHandler,
 ];
 
