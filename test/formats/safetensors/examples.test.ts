@@ -14,7 +14,7 @@ test("examples/: every tiny-model file is clean, the malicious pickle is malicio
   const verdicts = Object.fromEntries(report.artifacts.map((a) => [a.path, [a.verdict, a.format]]));
   assert.deepEqual(verdicts, {
     "README.md": ["clean", "text"],
-    "make_examples.py": ["clean", "text"],
+    "make_examples.py": ["clean", "python"],
     "malicious/pytorch_model.bin": ["malicious", "pickle"],
     "tiny-model/README.md": ["clean", "text"],
     "tiny-model/config.json": ["clean", "json"],

@@ -39,7 +39,7 @@ const EXPECTED: Record<string, [string, string, string[]]> = {
   "unknown_key.safetensors": ["clean", "safetensors", ["safetensors/unknown-key@62"]],
   "offsets_beyond_data.safetensors": ["error", "safetensors", ["format/malformed@110"]],
   // the generator and the fixture notes are text
-  "make_fixtures.py": ["clean", "text", []],
+  "make_fixtures.py": ["clean", "python", []],
   "README.md": ["clean", "text", []],
 };
 
