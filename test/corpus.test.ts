@@ -15,7 +15,7 @@ import type { ArtifactReport, Verdict } from "../src/core/types.js";
 import { SHARED_DIR } from "./support/shared.js";
 
 /** Formats whose scanners exist. Each format family joins when its scanner lands. */
-const COVERED = /^(pickle|pickle-gzip|pytorch-zip|pytorch-legacy|torchscript-zip|numpy-npy|numpy-npz|joblib.*|empty|onnx|raw-tensor-data|keras-h5|keras-v3-zip|hdf5|tar\.gz)$/;
+const COVERED = /^(pickle|pickle-gzip|pytorch-zip|pytorch-legacy|torchscript-zip|numpy-npy|numpy-npz|joblib.*|empty|onnx|raw-tensor-data|keras-h5|keras-v3-zip|hdf5|tar\.gz|gguf|json|markdown)$/;
 
 const ACCEPT: Record<string, Verdict[]> = {
   malicious: ["malicious"],

@@ -176,6 +176,38 @@ const RULES: Rule[] = [
     "Model code reads its own files through relative paths. Writing to or deleting absolute paths can tamper with the system; deletions with computed paths are low."),
   R("python/syntax-error", "info", "Parts of the Python source did not parse; the rest was analysed.",
     "CPython may reject the file, or the parser lags behind the language. The analysis covers the statements that parsed."),
+
+  // --- gguf/*: llama.cpp model files; the metadata carries chat templates, the tensor table tells loaders where to read
+  R("gguf/invalid-tensor-info", "low", "A GGUF tensor info is invalid: an unknown ggml type, a dimension or element count beyond int64, or a first dimension that is not a whole number of blocks.",
+    "llama.cpp refuses the file; the tensor's size cannot be known, so its placement was not checked.", true),
+  R("gguf/tensor-layout", "low", "A GGUF tensor's data is misaligned, overlaps another tensor, or runs past the end of the file.",
+    "llama.cpp refuses the file, and readers that do not check read out of bounds or see one tensor's bytes as another's. Writers never produce this.", true),
+  R("gguf/invalid-alignment", "low", "general.alignment is not a power of two stored as uint32.",
+    "llama.cpp refuses the file; tensor placement was checked against the default alignment of 32.", true),
+  R("gguf/unowned-bytes", "medium", "Bytes in a GGUF data section belong to no tensor (a gap between tensors, or data after the last one).",
+    "Loaders never read them, so they can carry a payload for another reader unseen. Writers place tensors back to back and end the file with the last one's padding."),
+  R("gguf/duplicate-name", "medium", "A GGUF metadata key or tensor name appears more than once.",
+    "llama.cpp refuses the file, while readers that keep the first or the last entry see different models (for a duplicated chat template, different templates). Every copy was checked."),
+
+  // --- template/*: Jinja chat templates (GGUF metadata, tokenizer_config.json, chat_template.jinja), parsed and never rendered
+  R("template/code-execution", "critical", "A chat template reaches a module or call that runs commands (os, subprocess, popen, eval, exec, __import__).",
+    "Servers that render chat templates with plain Jinja (no sandbox) run this when a conversation is formatted: server-side template injection. Do not serve the model; replace the template with a known one."),
+  R("template/dunder-access", "critical", "A chat template accesses a dunder, name-mangled or interpreter-internal attribute (`__class__`, `__globals__`, `_TemplateReference__context`, `f_globals`).",
+    "Such attributes lead from any value to Python's classes, globals and builtins: the first step of every Jinja sandbox escape. Chat templates never need them. High (not critical) when the name is only spelled as a string constant."),
+  R("template/risky-call", "high", "A chat template calls open, getattr or similar, or looks an attribute up by a name computed at render time.",
+    "These read files or reach Python internals when rendered without a sandbox; chat templates format messages and need none of them."),
+  R("template/context-object", "medium", "A chat template reads Flask's `config` or `request` object.",
+    "On a Flask-based server these objects expose the application's secrets; chat templates are given only messages and options."),
+  R("template/parse-error", "medium", "A chat template does not parse as Jinja.",
+    "A server cannot load it (the model fails when a conversation is formatted), and a renderer that accepts more syntax may read it differently; its names were still searched for payloads."),
+  R("template/unchecked", "low", "A chat template was not checked: it exceeds the size or nesting limit, or the scan ran out of time.",
+    "Its content is unknown, so the artifact cannot be judged safe. Real chat templates are a few kilobytes.", true),
+
+  // --- hf/*: Hugging Face repository files (config.json, tokenizer_config.json)
+  R("hf/remote-code", "medium", "A Hugging Face config maps model classes to code in the repository (`auto_map`).",
+    "Loading with trust_remote_code=True runs the repository's Python files (or another repository's, for `repo--module.Class` entries). Review that code before trusting it; its static analysis is reported under python/*."),
+  R("hf/json-not-checked", "info", "A JSON file over the size limit was not parsed; it has no chat_template or auto_map key.",
+    "Tokenizer vocabularies are often this large. The file was searched for those keys without parsing it; a template or auto_map found that way is reported under its own rule."),
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

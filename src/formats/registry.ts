@@ -2,8 +2,11 @@
  * The one list of formats. The orchestrator asks every handler to sniff the head of an artifact and
  * takes the most confident; adding a format is adding its folder and one line here.
  */
+import { chatTemplateHandler } from "./chat-template/handler.js";
 import { compressionHandlers } from "./compression/index.js";
+import { ggufHandler } from "./gguf/handler.js";
 import { hdf5Handler } from "./hdf5/handler.js";
+import { hfJsonHandler } from "./hf-json/handler.js";
 import { kerasJsonHandler } from "./keras/handler.js";
 import { npyHandler } from "./numpy/index.js";
 import { onnxHandler } from "./onnx/handler.js";
@@ -24,6 +27,7 @@ export const HANDLERS: readonly FormatHandler[] = [
   npyHandler,
   ...compressionHandlers,
   safetensorsHandler,
+  ggufHandler,
   onnxHandler,
   savedModelHandler,
   graphDefHandler,
@@ -33,6 +37,8 @@ export const HANDLERS: readonly FormatHandler[] = [
   tarHandler,
   sevenZipHandler,
   pythonHandler,
+  hfJsonHandler,
+  chatTemplateHandler,
   textHandler,
 ];
 
