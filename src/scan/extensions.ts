@@ -18,29 +18,41 @@ const SAFE_EXTENSIONS = new Set([
 ]);
 
 /** The formats each specific extension is expected to hold (generic ones like .bin are absent). */
+const JSON_FORMATS = ["json", "text", "keras-json", "keras-config", "keras-metadata"];
+const TORCH_FORMATS = ["pytorch-zip", "pytorch-legacy", "pytorch-legacy-tar", "torchscript-zip", "pickle"];
+const COMPRESSED = ["zlib", "gzip", "bz2", "xz", "lzma"];
+
 const EXPECTED: Record<string, string[]> = {
   ".safetensors": ["safetensors"],
   ".gguf": ["gguf"],
   ".onnx": ["onnx"],
   ".tflite": ["tflite"],
-  ".json": ["json", "text"],
-  ".txt": ["text", "json"],
-  ".md": ["text"],
+  ".pb": ["tensorflow-savedmodel", "tensorflow-graphdef"],
+  ".json": JSON_FORMATS,
+  ".txt": ["text", ...JSON_FORMATS],
+  ".md": ["text", "jinja"],
+  ".jinja": ["jinja", "text"],
+  ".py": ["python", "text"],
   ".yaml": ["text", "json"],
   ".yml": ["text", "json"],
   ".npy": ["numpy-npy"],
   ".npz": ["numpy-npz", "zip"],
   ".keras": ["keras-v3-zip", "zip"],
   ".h5": ["hdf5", "keras-h5"],
-  ".pt": ["pytorch-zip", "pytorch-legacy", "torchscript-zip", "pickle"],
-  ".pth": ["pytorch-zip", "pytorch-legacy", "torchscript-zip", "pickle"],
-  ".ckpt": ["pytorch-zip", "pytorch-legacy", "pickle"],
-  ".pkl": ["pickle", "joblib", "pytorch-legacy", "zlib", "gzip", "bz2", "xz", "lzma"],
+  ".hdf5": ["hdf5", "keras-h5"],
+  ".pt": TORCH_FORMATS,
+  ".pth": TORCH_FORMATS,
+  ".ckpt": TORCH_FORMATS,
+  ".pkl": ["pickle", "joblib", "pytorch-legacy", ...COMPRESSED],
   ".pickle": ["pickle", "joblib", "pytorch-legacy"],
-  ".joblib": ["joblib", "pickle", "zlib", "gzip", "bz2", "xz", "lzma"],
+  ".joblib": ["joblib", "pickle", ...COMPRESSED],
   ".gz": ["gzip"],
+  ".tgz": ["gzip"],
   ".bz2": ["bz2"],
   ".xz": ["xz"],
+  ".lzma": ["lzma"],
+  ".tar": ["tar", "pytorch-legacy-tar"],
+  ".7z": ["7z"],
   ".zip": ["zip", "pytorch-zip", "torchscript-zip", "numpy-npz", "keras-v3-zip"],
 };
 
