@@ -6,7 +6,7 @@
 import type { Severity } from "./types.js";
 
 /** Bumped whenever a rule, an allowlist or a denylist changes what a scan reports. */
-export const RULESET_VERSION = "2026.11.1";
+export const RULESET_VERSION = "2026.11.2";
 
 export interface Rule {
   id: string;
