@@ -326,18 +326,18 @@ export class PickleStream {
       case 0x8c: // SHORT_BINUNICODE
       case 0x8d: {
         // BINUNICODE8
-        if (e - s >= 6) this.checkNested(buf.subarray(s, e), true, opOffset);
-        return buf.toString("utf8", s, e);
+        if (e - s >= 6 && mightHoldPickleAt(buf, s, true)) this.checkNested(buf.subarray(s, e), true, opOffset);
+        return decodeUtf8(buf, s, e);
       }
       case 0x54: // BINSTRING
       case 0x55: {
         // SHORT_BINSTRING: Python 3 decodes these as str (ASCII by default)
-        if (e - s >= 6) this.checkNested(buf.subarray(s, e), false, opOffset);
-        return buf.toString("latin1", s, e);
+        if (e - s >= 6 && mightHoldPickleAt(buf, s, false)) this.checkNested(buf.subarray(s, e), false, opOffset);
+        return (buf as FastBuffer).latin1Slice(s, e);
       }
       default: {
         // BINBYTES, SHORT_BINBYTES, BINBYTES8, BYTEARRAY8
-        if (e - s >= 6) this.checkNested(buf.subarray(s, e), false, opOffset);
+        if (e - s >= 6 && mightHoldPickleAt(buf, s, false)) this.checkNested(buf.subarray(s, e), false, opOffset);
         const head = new Uint8Array(Math.min(KEPT_STRING, e - s));
         head.set(buf.subarray(s, s + head.length));
         const b: PBytes = { t: "bytes", kind: code === 0x96 ? "bytearray" : "bytes", head, length: e - s };
@@ -658,6 +658,55 @@ export class PickleStream {
 }
 
 // ---------------------------------------------------------------- decoding helpers
+
+/**
+ * Buffer's own slice decoders, called directly: `toString(enc, s, e)` goes through argument checks and
+ * `slice()` first, a measurable cost when a pickle holds millions of short strings.
+ */
+interface FastBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
+/**
+ * UTF-8 decoding with fast paths for short ASCII strings (most pickle strings: names, keys): up to 8
+ * characters are built in JavaScript, which beats a call into C++ at that size.
+ */
+function decodeUtf8(buf: Buffer, s: number, e: number): string {
+  const n = e - s;
+  if (n <= 32) {
+    let or = 0;
+    for (let i = s; i < e; i++) or |= buf[i];
+    if (or < 0x80) {
+      if (n <= 8) return shortAscii(buf, s, n);
+      return (buf as FastBuffer).latin1Slice(s, e);
+    }
+  }
+  return (buf as FastBuffer).utf8Slice(s, e);
+}
+
+function shortAscii(b: Buffer, s: number, n: number): string {
+  const f = String.fromCharCode;
+  switch (n) {
+    case 0: return "";
+    case 1: return f(b[s]);
+    case 2: return f(b[s], b[s + 1]);
+    case 3: return f(b[s], b[s + 1], b[s + 2]);
+    case 4: return f(b[s], b[s + 1], b[s + 2], b[s + 3]);
+    case 5: return f(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4]);
+    case 6: return f(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5]);
+    case 7: return f(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6]);
+    default: return f(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7]);
+  }
+}
+
+/** `mightHoldPickle` on the first two bytes at `s`, without creating a view for the common "no". */
+function mightHoldPickleAt(buf: Buffer, s: number, isText: boolean): boolean {
+  const a = buf[s];
+  // PROTO, GLOBAL, MARK, base64 'g', hex '8', latin-1-in-UTF-8 0xC2: the only starts mightHoldPickle accepts
+  if (a !== 0x80 && a !== 0x63 && a !== 0x28 && a !== 0x67 && a !== 0x38 && !(isText && a === 0xc2)) return false;
+  return mightHoldPickle(buf.subarray(s, s + 2), isText);
+}
 
 function stripCR(buf: Buffer, start: number, nl: number): number {
   return nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl;

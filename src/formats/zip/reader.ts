@@ -41,7 +41,7 @@ import {
   type LocalHeader,
   type Zip64Eocd,
 } from "./records.js";
-import { ByteWindow } from "./window.js";
+import { ByteWindow, POINT_READ } from "./window.js";
 
 /** Where a member's description came from. */
 export type MemberOrigin =
@@ -293,8 +293,8 @@ class ZipReader {
   }
 
   private async readLocalHeader(offset: number): Promise<LocalHeader> {
-    const length = localHeaderLength(await this.win.bytes(offset, LOCAL_HEADER_SIZE, "local file header"), offset);
-    return parseLocalHeader(await this.win.bytes(offset, length, "local file header"), offset);
+    const length = localHeaderLength(await this.win.bytes(offset, LOCAL_HEADER_SIZE, "local file header", POINT_READ), offset);
+    return parseLocalHeader(await this.win.bytes(offset, length, "local file header", POINT_READ), offset);
   }
 
   /** The member's data length, cut to what the file holds (with a finding when it had to be cut). */
@@ -316,7 +316,7 @@ class ZipReader {
    * is not (the signature is optional, and without it a descriptor cannot be recognised reliably).
    */
   private async checkDescriptor(rec: CentralRecord, at: number): Promise<number> {
-    const b = await this.win.upTo(at, 24, "data descriptor");
+    const b = await this.win.upTo(at, 24, "data descriptor", POINT_READ);
     const descriptor = parseDataDescriptor(b, rec.compressedSize);
     const signed = b.length >= 4 && u32(b, 0) === SIG.descriptor;
     if (descriptor && descriptor.crc32 === rec.crc32 && descriptor.uncompressedSize === rec.uncompressedSize) return descriptor.length;

@@ -10,6 +10,13 @@ import { u32 } from "./records.js";
 /** Read-ahead for record walks and the chunk size of signature searches. */
 const WINDOW = 64 * 1024;
 
+/**
+ * Read-ahead for point lookups (a member's local header, its data descriptor). Small, because members
+ * are megabytes apart; and enough to take in the next member's local header, which in the archives
+ * torch writes starts right after the previous member's descriptor: one read per member.
+ */
+export const POINT_READ = 4 * 1024;
+
 export class ByteWindow {
   private windowStart = 0;
   private window: Uint8Array = new Uint8Array(0);
@@ -32,7 +39,7 @@ export class ByteWindow {
    * Exactly `length` bytes at `offset`, as a view that stays valid until the next call. Throws
    * E_ZIP_TRUNCATED (at `offset`) when the range is not inside the file.
    */
-  async bytes(offset: number, length: number, what: string): Promise<Uint8Array> {
+  async bytes(offset: number, length: number, what: string, readAhead = WINDOW): Promise<Uint8Array> {
     if (!this.fits(offset, length)) {
       throw new VouchError("E_ZIP_TRUNCATED", `${what} (${length} bytes at offset ${offset}) lies outside the file (${this.size} bytes)`, {
         offset,
@@ -42,7 +49,7 @@ export class ByteWindow {
     const from = offset - this.windowStart;
     if (from < 0 || from + length > this.window.length) {
       this.windowStart = offset;
-      this.window = await this.source.read(offset, Math.min(Math.max(length, WINDOW), this.size - offset));
+      this.window = await this.source.read(offset, Math.min(Math.max(length, readAhead), this.size - offset));
       if (this.window.length < length) {
         throw new VouchError("E_ZIP_TRUNCATED", `${what}: the file ended while reading it`, {
           offset,
@@ -55,9 +62,9 @@ export class ByteWindow {
   }
 
   /** Up to `length` bytes at `offset`, fewer at the end of the file (for optional trailing records). */
-  async upTo(offset: number, length: number, what: string): Promise<Uint8Array> {
+  async upTo(offset: number, length: number, what: string, readAhead = WINDOW): Promise<Uint8Array> {
     const n = Math.max(0, Math.min(length, this.size - offset));
-    return this.bytes(offset, n, what);
+    return this.bytes(offset, n, what, readAhead);
   }
 
   /**
