@@ -12,9 +12,11 @@
  * - a single file as the model is the whole model, and no ignore applies to it.
  *
  * Deliberate differences from `model_signing`, each for a stated reason:
- * - An allowed symlink to a directory is followed (model_signing's `glob("**")` lists the link but
- *   never descends, so it silently drops the subtree). Cycles are cut: a directory already on the
- *   current path is skipped and reported through `onSkip`.
+ * - By default an allowed symlink to a directory is followed (model_signing's `glob("**")` lists
+ *   the link but never descends, so it silently drops the subtree; a scan must not miss files).
+ *   Cycles are cut: a directory already on the current path is skipped and reported through
+ *   `onSkip`. Signing and digests pass `followDirectorySymlinks: false` to list exactly the files
+ *   `model_signing` lists: the linked directory is then skipped and reported through `onSkip`.
  * - Sockets, FIFOs and devices are skipped through `onSkip` instead of failing the whole walk. They
  *   are never opened: opening a FIFO blocks until a writer appears.
  * - A single-file model is named by its base name, which is what a scan report shows; the manifest
@@ -54,6 +56,12 @@ export interface WalkOptions {
   ignorePaths?: string[];
   /** Follow symlinks instead of failing on the first one. Default false, as in model_signing. */
   allowSymlinks?: boolean;
+  /**
+   * With `allowSymlinks`, descend into symlinked directories below the root. Default true (a scan
+   * sees everything). False matches `model_signing`, which never descends into them: manifests and
+   * digests use it so their file lists agree with that tool's. A symlinked root is always followed.
+   */
+  followDirectorySymlinks?: boolean;
   /** Leave out `.git`, `.gitattributes`, `.github`, `.gitignore` at the root. Default true. */
   ignoreGitPaths?: boolean;
   /** Where the signature is written or read (a filesystem path); left out when it lies in the model. */
@@ -83,6 +91,7 @@ export async function walkModel(root: string, opts: WalkOptions = {}): Promise<W
   const walk: Walk = {
     ignored: await ignoredNames(absRoot, opts),
     allowSymlinks: opts.allowSymlinks === true,
+    followDirectorySymlinks: opts.followDirectorySymlinks !== false,
     onSkip: opts.onSkip ?? (() => {}),
     out: [],
   };
@@ -104,6 +113,7 @@ interface Walk {
   /** Model-relative names left out, with their subtrees. */
   ignored: ReadonlySet<string>;
   allowSymlinks: boolean;
+  followDirectorySymlinks: boolean;
   onSkip(path: string, reason: string): void;
   out: WalkedFile[];
 }
@@ -137,6 +147,8 @@ async function visitEntry(walk: Walk, dir: Dir, rel: string, abs: string): Promi
 
   if (st.isFile()) {
     walk.out.push({ path: rel, absPath: abs, size: Number(st.size), isSymlink: viaLink });
+  } else if (st.isDirectory() && isLink && !walk.followDirectorySymlinks) {
+    walk.onSkip(rel, "symlink to a directory, not followed (as model_signing, which never descends into one)");
   } else if (st.isDirectory()) {
     await enterDirectory(walk, dir, { abs, rel, viaLink }, identity(st));
   } else {

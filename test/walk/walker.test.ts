@@ -217,6 +217,22 @@ describe("walkModel: symlinks", () => {
     );
   });
 
+  it("with followDirectorySymlinks: false, skips a symlinked directory as model_signing does, and says so", async () => {
+    const m = join(tmp, "model");
+    await tree(m, { "w.bin": "", "real/a.bin": "" });
+    await tree(tmp, { "shared/tok/vocab.txt": "abc" });
+    await symlink(join(tmp, "shared"), join(m, "shared"));
+    await symlink("real", join(m, "alias"));
+    await symlink("w.bin", join(m, "w-link.bin"));
+    const skipped: string[] = [];
+    const files = await walkModel(m, { allowSymlinks: true, followDirectorySymlinks: false, onSkip: (p) => skipped.push(p) });
+    assert.deepEqual(paths(files), ["real/a.bin", "w-link.bin", "w.bin"], "file links are still read as their targets");
+    assert.deepEqual(skipped, ["alias", "shared"]);
+    const root = join(tmp, "rootlink");
+    await symlink(m, root);
+    assert.deepEqual(paths(await walkModel(root, { allowSymlinks: true, followDirectorySymlinks: false })), ["real/a.bin", "w-link.bin", "w.bin"], "a symlinked root is followed");
+  });
+
   it("lists the same directory twice under two link names (not a cycle)", async () => {
     const m = join(tmp, "model");
     await tree(m, { "real/a.bin": "" });
