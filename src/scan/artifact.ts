@@ -19,8 +19,13 @@ import { compareFindings, deriveVerdict } from "./verdict.js";
 /** Formats that members may be given without sniffing: recorded, not scanned. */
 const OPAQUE_FORMATS = new Set(["raw-tensor-data"]);
 
-/** Scans the file at `absPath`, reported under `path` (POSIX, relative to the scan target). */
-export async function scanFile(absPath: string, path: string, settings: ScanSettings): Promise<ArtifactReport> {
+/**
+ * Scans the file at `absPath`, reported under `path` (POSIX, relative to the scan target).
+ * `offloadHash`: hash large random-access files on a worker thread. Worth it when other files are
+ * scanned at the same time (both cores busy); for a lone file, hashing on this thread alongside the
+ * parse avoids the thread's start-up and is as fast.
+ */
+export async function scanFile(absPath: string, path: string, settings: ScanSettings, offloadHash = true): Promise<ArtifactReport> {
   const run = new ArtifactRun(path, settings, absPath);
   let source: FileSource | undefined;
   let size = 0;
@@ -35,7 +40,7 @@ export async function scanFile(absPath: string, path: string, settings: ScanSett
     root = await run.scanNode(path, digest ?? src, 0, "", undefined, (h) => {
       // Random-access handlers do not stream the file: hash it alongside, on another core when large.
       if (!digest || (h && h.access === "stream")) return;
-      if (src.size >= OFFLOAD_MIN_BYTES) {
+      if (offloadHash && src.size >= OFFLOAD_MIN_BYTES) {
         digest.stopTapping();
         offloaded = hashFileOffThread(absPath);
         offloaded.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
