@@ -20,6 +20,7 @@ import { VouchError } from "./errors.js";
 import { suppressionSchema, type Suppression } from "./suppress.js";
 import { SEVERITIES, type Severity } from "./types.js";
 import { DEFAULT_BUDGETS, defaultSettings, type Budgets, type ScanSettings } from "../scan/settings.js";
+import { auditConfigSchema, type AuditConfig } from "../deps/config.js";
 
 /** Names looked for in the working directory, in this order; both present is an error. */
 export const CONFIG_FILE_NAMES: readonly string[] = ["vouch.yaml", ".vouch.yaml"];
@@ -46,6 +47,8 @@ export interface VouchConfig {
   scan: ScanConfig;
   /** Validated suppressions, in file order (the first match supplies a finding's reason). */
   suppressions: Suppression[];
+  /** The dependency audit's settings and ignores (`src/deps/config.ts`). */
+  audit: AuditConfig;
 }
 
 /** Scan settings that flags can set; each one given wins over the config. */
@@ -101,6 +104,7 @@ const scanSchema = z.strictObject({
 const configSchema = z.strictObject({
   scan: scanSchema.default(() => scanSchema.parse({})),
   suppressions: z.array(suppressionSchema).default(() => []),
+  audit: auditConfigSchema.default(() => auditConfigSchema.parse({})),
 });
 
 function contradictions(input: unknown): string {
@@ -112,7 +116,7 @@ function contradictions(input: unknown): string {
 
 const KEYS_HINT =
   "Fix the keys named above. Known keys: scan.{strict, failOn, digest, pickle.{allow, deny}, budgets.<name>}, " +
-  "suppressions[].{rule, path, digest, reason, owner, expires}";
+  "suppressions[].{rule, path, digest, reason, owner, expires}, audit.{failOn, maxDbAgeDays, db, updateUrl, ignore[], vex[]}";
 
 /** Reads the config for a run: the explicit file, else the working directory's, else defaults. */
 export async function loadConfig(opts: LoadConfigOptions): Promise<VouchConfig> {
@@ -124,7 +128,7 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<VouchConfig> 
 
 /** The configuration when there is no file. */
 export function defaultConfig(): VouchConfig {
-  return { scan: scanSchema.parse({}), suppressions: [] };
+  return configSchema.parse({});
 }
 
 /** Parses and validates config text; `file` is used in errors and recorded in the result. */
