@@ -8,6 +8,11 @@ import { VouchError } from "../core/errors.js";
 import { EXIT_ERROR, EXIT_OK } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
 import { registerScanCommand } from "./scan.js";
+import { registerSignCommand } from "./sign.js";
+import { registerVerifyCommand } from "./verify.js";
+import { registerDigestCommand } from "./digest.js";
+import { registerKeygenCommand } from "./keygen.js";
+import { registerPinCommand } from "./pin.js";
 import { TOOL_VERSION } from "../version.js";
 
 /** Options every command understands. */
@@ -22,6 +27,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   let exitCode = EXIT_OK;
   const program = buildProgram(io);
   registerScanCommand(program, io, (code) => (exitCode = code));
+  registerSignCommand(program, io, (code) => (exitCode = code));
+  registerVerifyCommand(program, io, (code) => (exitCode = code));
+  registerDigestCommand(program, io, (code) => (exitCode = code));
+  registerKeygenCommand(program, io, (code) => (exitCode = code));
+  registerPinCommand(program, io, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

@@ -18,3 +18,5 @@ export { encodeStatement, PREDICATE_TYPE } from "./intoto/statement.js";
 export { decodeStatement } from "./intoto/decode.js";
 export { publicGoodTrustedRoot, loadTrustedRoot } from "./sigstore/trusted-root.js";
 export { VerificationFailure, isVerificationFailure } from "./errors.js";
+export { pinModel, verifyLock, type PinOptions, type LockSource, type LockCheck } from "./pin/pin.js";
+export { encodeLock, decodeLock, LOCK_VERSION, type Lock, type LockedFile } from "./pin/lock.js";

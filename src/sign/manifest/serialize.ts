@@ -120,7 +120,7 @@ async function hashResources(modelPath: string, files: WalkedFile[], s: Serializ
   }
   const digests = await hashJobs(jobs, { threads });
   const algorithm = resourceAlgorithm(s);
-  const resources = names.map((name, i) => ({ name, algorithm, digest: digests[i] }));
+  const resources = names.map((name, i) => ({ name, algorithm, digest: digests[i], size: jobs[i].size }));
   return sortResources(resources, s.method);
 }
 

@@ -41,6 +41,8 @@ export interface Resource {
   algorithm: string;
   /** Lower-case hex digest of the file or byte range. */
   digest: string;
+  /** Bytes covered, when computed from disk (lock files record it). Not part of the signed statement. */
+  size?: number;
 }
 
 export interface Manifest {
