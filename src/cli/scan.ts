@@ -12,6 +12,8 @@ import { REPORT_FORMATS, renderReport, type ReportFormat } from "../report/index
 import { scan } from "../scan/scan.js";
 import { deriveVerdict } from "../scan/verdict.js";
 import { scanExitCode } from "./exit-codes.js";
+import type { HubOptions } from "../sources/snapshot.js";
+import { hubOptionsFor, withCacheTargets } from "./hf-targets.js";
 import { useColor, warn, writeOutput, type CliIo } from "./io.js";
 import type { GlobalOptions } from "./main.js";
 import { ProgressLine } from "./progress.js";
@@ -23,6 +25,7 @@ interface ScanOptions {
   strict?: boolean;
   digest: boolean;
   verbose?: boolean;
+  hfCache?: boolean;
 }
 
 /** Adds the `scan` command; `done` receives the command's exit code. */
@@ -30,7 +33,7 @@ export function registerScanCommand(program: Command, io: CliIo, done: (exitCode
   program
     .command("scan")
     .description("scan model files and folders without executing them")
-    .argument("<path...>", "files or folders to scan")
+    .argument("[path...]", "files, folders or hf://ORG/NAME[@REVISION] models to scan")
     .addOption(new Option("-f, --format <format>", "report format").choices(REPORT_FORMATS).default("text"))
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
     .addOption(
@@ -40,15 +43,18 @@ export function registerScanCommand(program: Command, io: CliIo, done: (exitCode
     .option("--strict", "allow only weights in pickles: tensors, arrays and plain containers")
     .option("--no-digest", "do not compute SHA-256 digests")
     .option("-v, --verbose", "list every artifact, clean ones included, and unused suppressions")
+    .option("--hf-cache", "also scan every model revision in the Hugging Face cache (HF_HUB_CACHE), without downloading")
     .action(async (paths: string[], options: ScanOptions, command: Command) => {
       done(await runScan(paths, options, command.optsWithGlobals<GlobalOptions & ScanOptions>(), io));
     });
 }
 
-async function runScan(paths: string[], options: ScanOptions, globals: GlobalOptions, io: CliIo): Promise<number> {
+async function runScan(given: string[], options: ScanOptions, globals: GlobalOptions, io: CliIo): Promise<number> {
+  const paths = await withCacheTargets(given, options.hfCache ?? false, io);
   const clock = resolveClock(globals.now, io.env);
   const config = await loadConfig({ cwd: io.cwd, configPath: globals.config, targets: paths });
-  const report = await scanWithProgress(paths, config, scanFlags(options), clock, io);
+  // --hf-cache scans what is cached: its hf:// targets (and any given with it) never download.
+  const report = await scanWithProgress(paths, config, scanFlags(options), clock, io, hubOptionsFor(io, options.hfCache ?? false));
   const result = applySuppressions(report, config.suppressions, clock, { deriveVerdict });
   reportSuppressionProblems(result, options.verbose ?? false, io);
   const toFile = options.output !== undefined;
@@ -68,10 +74,10 @@ function scanFlags(options: ScanOptions): ScanFlags {
   };
 }
 
-async function scanWithProgress(paths: string[], config: VouchConfig, flags: ScanFlags, clock: Clock, io: CliIo): Promise<ScanReport> {
+async function scanWithProgress(paths: string[], config: VouchConfig, flags: ScanFlags, clock: Clock, io: CliIo, hub: HubOptions): Promise<ScanReport> {
   const progress = io.stderr.isTTY ? new ProgressLine(io.stderr) : undefined;
   try {
-    return await scan(paths, { settings: settingsFromConfig(config, flags), clock, onProgress: progress?.update });
+    return await scan(paths, { settings: settingsFromConfig(config, flags), clock, onProgress: progress?.update, hub });
   } finally {
     progress?.clear();
   }
