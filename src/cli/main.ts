@@ -13,6 +13,8 @@ import { registerVerifyCommand } from "./verify.js";
 import { registerDigestCommand } from "./digest.js";
 import { registerKeygenCommand } from "./keygen.js";
 import { registerPinCommand } from "./pin.js";
+import { registerAuditCommand } from "./audit.js";
+import { registerDbCommand } from "./db.js";
 import { TOOL_VERSION } from "../version.js";
 
 /** Options every command understands. */
@@ -32,6 +34,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerDigestCommand(program, io, (code) => (exitCode = code));
   registerKeygenCommand(program, io, (code) => (exitCode = code));
   registerPinCommand(program, io, (code) => (exitCode = code));
+  registerAuditCommand(program, io, (code) => (exitCode = code));
+  registerDbCommand(program, io, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
