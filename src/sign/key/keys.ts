@@ -29,11 +29,13 @@ export function loadPrivateKey(pem: Buffer, password: string | undefined, what =
     key = createPrivateKey({ key: pem, format: "pem", ...(password !== undefined ? { passphrase: password } : {}) });
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    const encrypted = /passphrase|decrypt|bad decrypt/i.test(reason) || pem.includes("ENCRYPTED");
-    throw new VouchError("E_KEY", `the ${what} could not be loaded (${reason})`, {
-      cause: e,
-      hint: encrypted ? "The key is encrypted: give its password with --password (or check it)" : "Give a PEM private key (PKCS#8 or SEC1 EC PRIVATE KEY)",
-    });
+    if (pem.includes("ENCRYPTED")) {
+      throw new VouchError("E_KEY_PASSWORD", password === undefined ? `the ${what} is encrypted and no password was given` : `the ${what} could not be decrypted with the password given`, {
+        cause: e,
+        hint: "Give the key's password with --password",
+      });
+    }
+    throw new VouchError("E_KEY", `the ${what} could not be loaded (${reason})`, { cause: e, hint: "Give a PEM private key (PKCS#8 or SEC1 EC PRIVATE KEY)" });
   }
   curveOf(key, `the ${what}`);
   return key;

@@ -26,7 +26,10 @@ export interface SigstoreSigner {
 
 export function verifySigstoreBundle(bundle: ModelBundle, trustedRoot: TrustedRoot, policy: SigstorePolicy): SigstoreSigner {
   const entity = signedEntity(bundle);
-  const verifier = new Verifier(toTrustMaterial(trustedRoot), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
+  // An SCT is required whenever the trusted root names CT logs (the public-good one does); a private
+  // deployment without certificate transparency lists none, and its certificates carry no SCT.
+  const ctlogThreshold = trustedRoot.ctlogs.length > 0 ? 1 : 0;
+  const verifier = new Verifier(toTrustMaterial(trustedRoot), { tlogThreshold: 1, ctlogThreshold, timestampThreshold: 1 });
   let signer: Signer;
   try {
     signer = verifier.verify(entity);
