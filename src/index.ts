@@ -14,3 +14,9 @@ export { applySuppressions, type Suppression } from "./core/suppress.js";
 export { loadConfig, settingsFromConfig, type VouchConfig } from "./core/config.js";
 export type * from "./core/types.js";
 export { renderReport, renderJson, renderText, toSarif, renderSarif, canonicalJson, REPORT_FORMATS } from "./report/index.js";
+export {
+  signModel, verifyModel, modelDigest, modelManifest, buildManifest, generateKeyPair, pinModel, verifyLock, encodeLock, decodeLock,
+  ModelMismatch, VerificationFailure, isVerificationFailure,
+  type SignOptions, type SignResult, type SignerOptions, type VerifyOptions, type VerifyResult, type DigestOptions,
+  type Manifest, type SigningMethod, type Lock, type PinOptions, type LockSource,
+} from "./sign/index.js";
