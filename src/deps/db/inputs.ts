@@ -1,13 +1,13 @@
 /**
  * Reads OSV records from what `vouch db import` is given: single JSON or YAML files, directory trees
  * of them (the PyPA advisory database layout), and ecosystem `all.zip` archives as OSV publishes
- * them. Yields each decoded document with where it came from; a file that does not decode is yielded
+ * them (recognised by content). Yields each decoded document with where it came from; a file that does not decode is yielded
  * as an error, so one bad file is reported instead of stopping the import.
  *
  * YAML is read with the failsafe schema: every scalar stays a string, so an unquoted `fixed: 1.10`
  * is the version `1.10`, not the number 1.1.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { VouchError } from "../../core/errors.js";
@@ -26,8 +26,10 @@ export async function* readOsvInputs(path: string): AsyncGenerator<OsvDocument> 
   const st = await statOrThrow(path);
   if (st.isDirectory()) {
     for (const file of await recordFiles(path)) yield await readRecordFile(file, relative(path, file).split(sep).join("/"));
-  } else if (path.toLowerCase().endsWith(".zip")) {
+  } else if (await isZip(path)) {
     yield* readZipRecords(path);
+  } else if (path.toLowerCase().endsWith(".zip")) {
+    throw new VouchError("E_DB_ZIP", `${path} is named like a zip archive but is not one`, { file: path, hint: "Download the ecosystem's all.zip again" });
   } else {
     yield await readRecordFile(path, path);
   }
@@ -103,6 +105,18 @@ async function* readZipRecords(path: string): AsyncGenerator<OsvDocument> {
     }
   } finally {
     await source.close();
+  }
+}
+
+/** By content, not name: a download is a zip whatever its temporary name is. */
+async function isZip(path: string): Promise<boolean> {
+  const fh = await open(path, "r");
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    return bytesRead === 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+  } finally {
+    await fh.close();
   }
 }
 

@@ -109,14 +109,19 @@ export function mergePackages(packages: readonly Package[]): Package[] {
     else if (p.direct === undefined) delete seen.direct;
   }
   const out = [...byKey.values()];
-  for (const p of out) p.sources.sort((a, b) => cmp(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0));
+  for (const p of out) {
+    // A file read through two includes (or as a target and an include) states the same line twice.
+    const unique = new Map(p.sources.map((s) => [`${s.path}\u0000${s.line ?? ""}\u0000${s.extractor}`, s]));
+    p.sources = [...unique.values()].sort((a, b) => cmp(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0));
+  }
   return out.sort(
     (a, b) => cmp(a.ecosystem, b.ecosystem) || cmp(a.normalizedName, b.normalizedName) || cmp(a.version ?? "", b.version ?? "") || cmp(a.purl, b.purl) || cmp(JSON.stringify(a.unresolved ?? ""), JSON.stringify(b.unresolved ?? "")),
   );
 }
 
 function sortProblems(problems: ExtractProblem[]): ExtractProblem[] {
-  return problems.sort((a, b) => cmp(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || cmp(a.code, b.code));
+  const unique = new Map(problems.map((p) => [`${p.code}\u0000${p.path}\u0000${p.line ?? ""}\u0000${p.message}`, p]));
+  return [...unique.values()].sort((a, b) => cmp(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || cmp(a.code, b.code));
 }
 
 function cmp(a: string, b: string): number {

@@ -29,8 +29,8 @@ function fromPackages(entries: Record<string, unknown>, input: ExtractInput, out
   for (const [key, entry] of Object.entries(entries)) {
     if (key === "" || !isRecord(entry) || entry.link === true) continue;
     const at = key.lastIndexOf("node_modules/");
-    const name = str(entry.name) ?? (at >= 0 ? key.slice(at + "node_modules/".length) : undefined);
-    if (name === undefined) continue; // a workspace folder, listed again under its node_modules link
+    if (at < 0) continue; // a workspace folder: the project's own code, linked under node_modules
+    const name = str(entry.name) ?? key.slice(at + "node_modules/".length);
     out.push(npmPackage(name, entry, !key.slice(0, at).includes("node_modules/"), input));
   }
 }

@@ -76,7 +76,7 @@ async function readRequirementsFile(file: string, path: string, stack: readonly 
         const targetPath = posix.normalize(posix.join(posix.dirname(path), entry.target.split("\\").join("/")));
         const targetReal = await realpath(target).catch(() => target);
         if (here.includes(targetReal)) {
-          state.problems.push({ code: "E_REQ_INCLUDE_CYCLE", path, line: entry.line, message: `including ${entry.target} again forms a cycle (${[...stack.map((s) => s), real, targetReal].length} files); it is not followed`, hint: "Remove the -r/-c line that leads back" });
+          state.problems.push({ code: "E_REQ_INCLUDE_CYCLE", path, line: entry.line, message: `includes ${entry.target}, which is already being read: a cycle, not followed`, hint: "Remove the -r/-c line that leads back" });
           break;
         }
         await readRequirementsFile(target, targetPath, here, constraint || entry.constraint, state);
