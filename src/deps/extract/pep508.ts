@@ -16,7 +16,7 @@ export interface Requirement {
 }
 
 const NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
-const CLAUSE = /^(~=|===|==|!=|<=|>=|<|>)\s*([^\s,;()]+)$/;
+const CLAUSE = /^(~=|===|==|!=|<=|>=|<|>)\s*([A-Za-z0-9.*+!_-]+)$/;
 
 /** Parses one specifier; undefined when it is not PEP 508 (a bare URL or path, garbage). */
 export function parseRequirement(text: string): Requirement | undefined {
