@@ -15,6 +15,7 @@ import { registerKeygenCommand } from "./keygen.js";
 import { registerPinCommand } from "./pin.js";
 import { registerAuditCommand } from "./audit.js";
 import { registerDbCommand } from "./db.js";
+import { registerProvenanceCommand } from "./provenance.js";
 import { TOOL_VERSION } from "../version.js";
 
 /** Options every command understands. */
@@ -36,6 +37,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerPinCommand(program, io, (code) => (exitCode = code));
   registerAuditCommand(program, io, (code) => (exitCode = code));
   registerDbCommand(program, io, (code) => (exitCode = code));
+  registerProvenanceCommand(program, io, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

@@ -19,16 +19,16 @@ import { comparePaths } from "../walk/paths.js";
 import { isCommitId } from "./hf-ref.js";
 
 /** `models--org--name`: the folder of one repository (the Python client's `repo_folder_name`). */
-export function repoFolderName(repoId: string): string {
-  return ["models", ...repoId.split("/")].join("--");
+export function repoFolderName(repoId: string, kind: "model" | "dataset" = "model"): string {
+  return [`${kind}s`, ...repoId.split("/")].join("--");
 }
 
-/** One model repository's folder in a cache. */
+/** One repository's folder in a cache (a model's unless `kind` says otherwise). */
 export class CachedRepo {
   readonly dir: string;
 
-  constructor(readonly cacheDir: string, readonly repoId: string) {
-    this.dir = join(cacheDir, repoFolderName(repoId));
+  constructor(readonly cacheDir: string, readonly repoId: string, kind: "model" | "dataset" = "model") {
+    this.dir = join(cacheDir, repoFolderName(repoId, kind));
   }
 
   blobPath(name: string): string {
