@@ -116,6 +116,11 @@ describe("OMS test vectors", { skip }, () => {
     await assert.rejects(verifyModel(dir, { signaturePath, ...policy, issuer: "https://accounts.google.com" }), (e: unknown) => isVerificationFailure(e) && e.code === "E_SIG_ISSUER");
   });
 
+  test("invalid-payload/wrong-predicate: its statement itself is refused as not a model signature", () => {
+    const bundle = parseBundle(readFileSync(vector("invalid-payload/wrong-predicate.bundle.json"), "utf8"));
+    assert.throws(() => decodeStatement(bundle.envelope.payload), (e: unknown) => isVerificationFailure(e) && e.code === "E_SIG_PREDICATE");
+  });
+
   for (const dir of ["invalid", "invalid-payload"]) {
     for (const name of VECTORS === undefined ? [] : readdirSync(vector(dir))) {
       test(`${dir}/${name} is rejected as a verification failure`, async () => {
