@@ -9,6 +9,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { VouchError } from "../../core/errors.js";
 import type { Extraction, ExtractProblem, Package } from "../types.js";
+import { locateLines } from "./locate.js";
 import { extractorFor } from "./registry.js";
 import { requirementsExtractor } from "./requirements/extractor.js";
 import type { Extractor } from "./types.js";
@@ -32,6 +33,7 @@ export async function extractPackages(targets: string | readonly string[]): Prom
   for (const target of list) {
     for (const { file, path, extractor } of await filesOf(target)) {
       const result = await extractor.extract({ file, path });
+      await locateLines(file, path, result.packages);
       files.add(path);
       for (const extra of result.alsoRead ?? []) files.add(extra);
       packages.push(...result.packages);

@@ -22,7 +22,6 @@ export function auditToSarif(report: AuditReport): SarifLog {
   const found = report.packages.flatMap((r) => r.vulnerabilities.map((v) => ({ r, v })));
   for (const { v } of [...found].sort((a, b) => (a.v.id < b.v.id ? -1 : a.v.id > b.v.id ? 1 : 0))) if (!rules.has(v.id)) rules.set(v.id, descriptor(v));
   const ruleIds = [...rules.keys()];
-  const artifacts = report.files.map((f) => ({ location: { uri: encodeURI(f), uriBaseId: "%SRCROOT%" } }));
   return {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",
@@ -30,8 +29,8 @@ export function auditToSarif(report: AuditReport): SarifLog {
       {
         tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, informationUri: VOUCH_INFORMATION_URI, rules: [...rules.values()] } },
         invocations: [{ executionSuccessful: report.problems.length === 0, ...(report.problems.length ? { toolExecutionNotifications: report.problems.map((p) => ({ level: "error" as const, message: { text: `${p.code}: ${p.message}` }, locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(p.path), uriBaseId: "%SRCROOT%" }, ...(p.line ? { region: { startLine: p.line } } : {}) } }] })) } : {}) }],
-        artifacts,
-        results: found.map(({ r, v }) => result(r, v, ruleIds.indexOf(v.id), report.files)),
+        artifacts: [],
+        results: found.map(({ r, v }) => result(r, v, ruleIds.indexOf(v.id))),
         columnKind: "unicodeCodePoints",
         properties: { schemaVersion: report.schemaVersion, generatedAt: report.generatedAt, targets: report.targets, database: report.database },
       },
@@ -57,7 +56,7 @@ function descriptor(v: Vulnerability): SarifReportingDescriptor {
   };
 }
 
-function result(r: PackageResult, v: Vulnerability, ruleIndex: number, files: readonly string[]): SarifResult {
+function result(r: PackageResult, v: Vulnerability, ruleIndex: number): SarifResult {
   const p = r.package;
   const fix = v.fixedIn.length ? ` Fixed in ${v.fixedIn.join(", ")}.` : " No fixed version is known.";
   return {
@@ -67,8 +66,9 @@ function result(r: PackageResult, v: Vulnerability, ruleIndex: number, files: re
     message: { text: `${p.name} ${p.version} is affected by ${v.id}${v.aliases.length ? ` (${v.aliases.join(", ")})` : ""}: ${v.summary || "known vulnerability"}.${fix}` },
     locations: p.sources.map((s) => ({
       physicalLocation: {
-        artifactLocation: { uri: encodeURI(s.path), uriBaseId: "%SRCROOT%", ...(files.includes(s.path) ? { index: files.indexOf(s.path) } : {}) },
-        ...(s.line ? { region: { startLine: s.line } } : {}),
+        artifactLocation: { uri: encodeURI(s.path), uriBaseId: "%SRCROOT%" },
+        // A package no line could be found for is about the whole file: its first line stands for it.
+        region: { startLine: s.line ?? 1 },
       },
     })),
     partialFingerprints: { [AUDIT_FINGERPRINT_KEY]: createHash("sha256").update(JSON.stringify([v.id, p.ecosystem, p.normalizedName, p.version])).digest("hex") },
