@@ -69,16 +69,32 @@ export async function gitTopLevel(dir: string): Promise<string | undefined> {
 export async function fileHistory(dir: string, path: string, limit = 50): Promise<GitCommit[]> {
   const format = ["%H", "%an", "%ae", "%aI", "%cI", "%G?", "%s"].join("%x1f") + "%x1e";
   const out = await git(dir, ["log", "--follow", `--max-count=${limit}`, `--format=${format}`, "--", path]);
-  return out
+  const records = out
     .toString("utf8")
     .split("\x1e")
     .map((r) => r.replace(/^\n/, ""))
     .filter((r) => r !== "")
-    .map((record) => {
-      const [id, author, authorEmail, date, committedAt, sig, subject] = record.split("\x1f");
-      const signature = SIGNATURE[sig] ?? "unverifiable";
-      return { id, author, authorEmail, date, committedAt, subject: subject ?? "", signed: signature !== "none", signature };
-    });
+    .map((r) => r.split("\x1f"));
+  const signed = await signedCommits(dir, records.map((r) => r[0]));
+  return records.map(([id, author, authorEmail, date, committedAt, sig, subject]) => {
+    // %G? says "N" for a signature it cannot check at all (an SSH signature without an allowed
+    // signers file), so whether a signature is there comes from the commit object itself.
+    const status = SIGNATURE[sig] ?? "unverifiable";
+    const isSigned = signed.has(id) || status !== "none";
+    const signature: SignatureStatus = isSigned && status === "none" ? "unverifiable" : status;
+    return { id, author, authorEmail, date, committedAt, subject: subject ?? "", signed: isSigned, signature };
+  });
+}
+
+/** The commits among `ids` whose object carries a signature header (`gpgsig`, `gpgsig-sha256`). */
+async function signedCommits(dir: string, ids: string[]): Promise<Set<string>> {
+  const signed = new Set<string>();
+  for (const [id, obj] of await readObjects(dir, ids)) {
+    const text = obj.content.toString("utf8");
+    const end = text.indexOf("\n\n");
+    if (obj.type === "commit" && /^gpgsig(-sha256)? /m.test(end === -1 ? text : text.slice(0, end))) signed.add(id);
+  }
+  return signed;
 }
 
 /** The index entries under `dir` (stage 0), by path relative to `dir`. */
@@ -102,19 +118,30 @@ export async function smallBlobs(dir: string, blobs: string[], maxBytes: number)
     .map((l) => l.split(" "))
     .filter(([id, size]) => id && Number(size) <= maxBytes)
     .map(([id]) => id);
-  if (small.length === 0) return new Map();
-  const out = await git(dir, ["cat-file", "--batch"], small.join("\n") + "\n");
   const contents = new Map<string, Buffer>();
+  for (const [id, obj] of await readObjects(dir, small)) if (obj.type === "blob") contents.set(id, obj.content);
+  return contents;
+}
+
+/** `git cat-file --batch`: each object's type and content, by id. */
+async function readObjects(dir: string, ids: string[]): Promise<Map<string, { type: string; content: Buffer }>> {
+  const objects = new Map<string, { type: string; content: Buffer }>();
+  if (ids.length === 0) return objects;
+  const out = await git(dir, ["cat-file", "--batch"], ids.join("\n") + "\n");
   let pos = 0;
   while (pos < out.length) {
     const eol = out.indexOf(0x0a, pos);
+    if (eol === -1) break;
     const [id, type, size] = out.subarray(pos, eol).toString("utf8").split(" ");
     const n = Number(size);
-    if (type !== "blob" || !Number.isFinite(n)) break;
-    contents.set(id, out.subarray(eol + 1, eol + 1 + n));
-    pos = eol + 1 + n + 1; // content, then a newline
+    if (type === "missing" || !Number.isFinite(n)) {
+      pos = eol + 1;
+      continue;
+    }
+    objects.set(id, { type, content: out.subarray(eol + 1, eol + 1 + n) });
+    pos = eol + 1 + n + 1; // the content, then a newline
   }
-  return contents;
+  return objects;
 }
 
 /** Runs git in `cwd` with the pinned settings; stdout on success, a VouchError otherwise. */
