@@ -20,3 +20,12 @@ export {
   type SignOptions, type SignResult, type SignerOptions, type VerifyOptions, type VerifyResult, type DigestOptions,
   type Manifest, type SigningMethod, type Lock, type PinOptions, type LockSource,
 } from "./sign/index.js";
+export {
+  audit, auditExtraction, failingVulnerabilities, extractPackages, EXTRACTORS, makePackage, purl, parseRequirement, pinnedVersion,
+  importOsv, updateDatabase, databaseStatus, openGeneration, resolveDbDir, parseOsvRecord, isAffected, scoreCvss, readVexFile, parseVex,
+  versionScheme, comparePep440, canonicalPep440, normalizePypiName, renderAudit, auditToSarif, auditToCycloneDx, AUDIT_FORMATS, OSV_BASE_URL,
+  type AuditOptions, type AuditResult, type AuditFormat, type Extractor, type ImportResult, type UpdateOptions, type UpdateResult,
+  type DatabaseStatus, type VexStatement, type VersionScheme, type Manifest as OsvDatabaseManifest, type SourceInfo as OsvSourceInfo,
+  type Package, type PackageSource, type Ecosystem, type UnresolvedReason, type Advisory, type AffectedPackage, type Vulnerability,
+  type VulnerabilitySeverity, type PackageResult, type AuditReport, type AuditSummary, type Extraction, type ExtractProblem,
+} from "./deps/index.js";
