@@ -8,6 +8,7 @@
 import type { ByteSource } from "../../core/source.js";
 import { TemplateChecker } from "../chat-template/report.js";
 import { MAX_TEMPLATE_CHARS } from "../chat-template/check.js";
+import { measuredLength, reportCapped } from "../common.js";
 import type { FormatHandler, ScanContext, SniffInput } from "../types.js";
 import { checkLayout, type LayoutIssue } from "./layout.js";
 import { GgufContents, MAGIC, parseGguf, type GgufCallbacks } from "./parse.js";
@@ -24,7 +25,7 @@ export const ggufHandler: FormatHandler = {
   access: "random",
   sniff: sniffGguf,
   async scan(source: ByteSource, ctx: ScanContext) {
-    const size = await byteLength(source, ctx);
+    const size = await measuredLength(source, ctx);
     if (size === undefined) return;
     const contents = new GgufContents();
     const templates = new TemplateChecker(ctx);
@@ -33,7 +34,7 @@ export const ggufHandler: FormatHandler = {
       await parseGguf(source, size, contents, callbacks(templates, ctx));
       const layout = checkLayout(contents, size);
       parameters = layout.elements;
-      reportCapped(layout.issues, ctx);
+      reportCapped(layout.issues, ctx, MAX_REPORTED_PER_RULE);
     } finally {
       reportDuplicates(contents, ctx);
       ctx.setMetadata("gguf", summarize(contents, parameters));
@@ -69,42 +70,8 @@ function reportDuplicates(contents: GgufContents, ctx: ScanContext): void {
       evidence: d.name,
     })),
     ctx,
+    MAX_REPORTED_PER_RULE,
   );
 }
 
-/** Reports issues, at most MAX_REPORTED_PER_RULE per rule, the rest counted in one more finding. */
-function reportCapped(issues: readonly (Omit<LayoutIssue, "ruleId"> & { ruleId: string })[], ctx: ScanContext): void {
-  const perRule = new Map<string, number>();
-  for (const issue of issues) {
-    const n = (perRule.get(issue.ruleId) ?? 0) + 1;
-    perRule.set(issue.ruleId, n);
-    if (n <= MAX_REPORTED_PER_RULE) {
-      ctx.report({
-        ruleId: issue.ruleId,
-        message: issue.message,
-        ...(issue.evidence !== undefined ? { evidence: issue.evidence } : {}),
-        location: issue.offset !== undefined ? { offset: issue.offset } : {},
-      });
-    }
-  }
-  for (const [ruleId, n] of perRule) {
-    if (n > MAX_REPORTED_PER_RULE) ctx.report({ ruleId, message: `${n - MAX_REPORTED_PER_RULE} more findings of this kind are not listed` });
-  }
-}
 
-/**
- * The source's length. A decompressed member may not know it up front; then it is measured by
- * streaming, because every count in the header is checked against it. Undefined when time ran out.
- */
-async function byteLength(source: ByteSource, ctx: ScanContext): Promise<number | undefined> {
-  if (source.sizeKnown !== false) return source.size;
-  let n = 0;
-  for await (const chunk of source.stream()) {
-    if (ctx.signal.aborted) {
-      ctx.markIncomplete();
-      return undefined;
-    }
-    n += chunk.length;
-  }
-  return n;
-}

@@ -5,6 +5,7 @@
  * data (the orchestrator hashes the file alongside).
  */
 import type { ByteSource } from "../../core/source.js";
+import { measuredLength, reportCapped } from "../common.js";
 import type { FormatHandler, ScanContext, SniffInput } from "../types.js";
 import { readHeader, type Issue } from "./entries.js";
 import { HEADER_START, headerLength, MIN_HEADER_BYTES, readFrame } from "./header.js";
@@ -22,13 +23,13 @@ export const safetensorsHandler: FormatHandler = {
   access: "random",
   sniff: sniffSafetensors,
   async scan(source: ByteSource, ctx: ScanContext) {
-    const size = await byteLength(source, ctx);
+    const size = await measuredLength(source, ctx);
     if (size === undefined) return;
     const frame = await readFrame(source, size);
     const issues: Issue[] = [];
     const contents = readHeader(frame.header, issues);
     checkLayout(contents.tensors, frame.dataStart, frame.dataBytes, issues);
-    reportIssues(issues, ctx);
+    reportCapped([...issues].sort((a, b) => a.offset - b.offset), ctx, MAX_REPORTED_ISSUES);
     ctx.setMetadata("safetensors", summarize(contents, frame.headerBytes));
   },
 };
@@ -64,40 +65,4 @@ function isText(bytes: Uint8Array): boolean {
   return bytes.every((c) => (c >= 0x20 && c < 0x7f) || c === 0x09 || c === 0x0a || c === 0x0d);
 }
 
-/**
- * The source's length. A decompressed member may not know it up front; then it is measured by
- * streaming (unavoidable: the data section's length is what the layout is checked against).
- * Undefined when the scan's time ran out meanwhile.
- */
-async function byteLength(source: ByteSource, ctx: ScanContext): Promise<number | undefined> {
-  if (source.sizeKnown !== false) return source.size;
-  let n = 0;
-  for await (const chunk of source.stream()) {
-    if (ctx.signal.aborted) {
-      ctx.markIncomplete();
-      return undefined;
-    }
-    n += chunk.length;
-  }
-  return n;
-}
 
-/** Reports issues in file order, at most MAX_REPORTED_ISSUES per rule, then one summary finding. */
-function reportIssues(issues: Issue[], ctx: ScanContext): void {
-  const perRule = new Map<string, number>();
-  for (const issue of [...issues].sort((a, b) => a.offset - b.offset)) {
-    const count = (perRule.get(issue.ruleId) ?? 0) + 1;
-    perRule.set(issue.ruleId, count);
-    if (count > MAX_REPORTED_ISSUES) continue;
-    ctx.report({
-      ruleId: issue.ruleId,
-      message: issue.message,
-      location: { offset: issue.offset },
-      ...(issue.evidence !== undefined ? { evidence: issue.evidence } : {}),
-    });
-  }
-  for (const [ruleId, count] of perRule) {
-    if (count <= MAX_REPORTED_ISSUES) continue;
-    ctx.report({ ruleId, message: `${count - MAX_REPORTED_ISSUES} more findings of this kind were left out of the report` });
-  }
-}
