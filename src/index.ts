@@ -29,3 +29,15 @@ export {
   type Package, type PackageSource, type Ecosystem, type UnresolvedReason, type Advisory, type AffectedPackage, type Vulnerability,
   type VulnerabilitySeverity, type PackageResult, type AuditReport, type AuditSummary, type Extraction, type ExtractProblem,
 } from "./deps/index.js";
+export {
+  resolveTarget, parseHfRef, formatHfRef, isHfTarget, hubSettings, fetchSnapshot, cachedSnapshot, cacheTargets, listCachedRevisions, checkSources,
+  HubClient, parseLfsPointer, readClone, fileHistory,
+  type ResolvedTarget, type HfRef, type HubSettings, type HubOptions, type Snapshot, type HubFile, type RepoInfo, type SecurityStatus,
+  type CachedRevision, type LfsPointer, type GitCommit,
+} from "./sources/index.js";
+export {
+  provenance, renderProvenance, slsaStatement, classifyLicense, lookAlikes, parseModelCard, traceLineage, HubMetadata, PROVENANCE_FORMATS,
+  type ProvenanceOptions, type ProvenanceFormat, type SlsaStatement, type ModelDigestFn, type ModelCard, type LineageEntry, type MetadataSource,
+  type ProvenanceReport, type ProvenanceWarning, type FileProvenance, type RepositoryInfo, type CardSummary, type DatasetEntry, type Verification,
+  type ProvenanceSummary, type SourceInfo as ProvenanceSourceInfo,
+} from "./provenance/index.js";
