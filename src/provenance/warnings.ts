@@ -108,7 +108,7 @@ function weightsAfterCard(facts: Facts): ProvenanceWarning[] {
         code: "weights-after-card",
         severity: "medium",
         file: f.path,
-        message: `${f.path} was replaced (${changed.date}, commit ${changed.commit.slice(0, 12)}) after the model card was last written (${cardChanged.date}): the card may describe other weights`,
+        message: `${f.path} changed (${changed.date}, commit ${changed.commit.slice(0, 12)}) after the model card was last written (${cardChanged.date}): the card may describe other weights`,
       });
     }
   }

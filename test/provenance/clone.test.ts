@@ -45,10 +45,11 @@ function makeClone(): string {
   git(dir, ["commit", "-q", "-m", "First upload"], "2024-01-01T10:00:00Z");
 
   // A signed commit (SSH key; no allowed-signers file, so git can see but not check the signature).
-  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "..", `${dir.split("/").pop()}.key`)]);
+  const key = join(tempDir("vouch-key-"), "key");
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
   writeFileSync(join(dir, "model.safetensors"), pointer(WEIGHTS_V2));
   git(dir, ["add", "model.safetensors"]);
-  git(dir, ["-c", "gpg.format=ssh", "-c", `user.signingkey=${join(dir, "..", `${dir.split("/").pop()}.key`)}`, "commit", "-q", "-S", "-m", "Retrain"], "2024-02-01T10:00:00Z");
+  git(dir, ["-c", "gpg.format=ssh", "-c", `user.signingkey=${key}`, "commit", "-q", "-S", "-m", "Retrain"], "2024-02-01T10:00:00Z");
 
   // Pulled: model.safetensors with the right bytes, adapter.bin with the wrong ones; shard.bin never.
   writeFileSync(join(dir, "model.safetensors"), WEIGHTS_V2);
@@ -89,7 +90,7 @@ test("a clone: pointers checked against the bytes, files never pulled, local edi
     ["medium", "modified-since-commit", "config.json"],
     ["medium", "weights-after-card", "model.safetensors"],
   ]);
-  assert.match(report.warnings[3].message, /replaced \(2024-02-01T10:00:00\+00:00, commit [0-9a-f]{12}\) after the model card was last written \(2024-01-01T10:00:00\+00:00\)/);
+  assert.match(report.warnings[3].message, /changed \(2024-02-01T10:00:00\+00:00, commit [0-9a-f]{12}\) after the model card was last written \(2024-01-01T10:00:00\+00:00\)/);
   assert.deepEqual(report.summary, { files: 5, verified: 2, mismatched: 2, notPulled: 1, unverified: 0, warnings: { critical: 0, high: 1, medium: 3, low: 0, info: 0 } });
 });
 
@@ -104,7 +105,7 @@ test("a folder that is not in a git work tree has nothing to verify against", as
 
 test("a clone's own config cannot make git run a program", async () => {
   const dir = makeClone();
-  const marker = join(dir, "..", "pwned");
+  const marker = join(tempDir(), "pwned"); // a fresh folder: nothing left over from another run
   git(dir, ["config", "core.fsmonitor", `touch ${marker}`]);
   git(dir, ["config", "gpg.ssh.program", `sh -c 'touch ${marker}'`]);
   git(dir, ["config", "gpg.program", `sh -c 'touch ${marker}'`]);
