@@ -6,7 +6,9 @@
  * <dir>/gen-<id>/manifest.json       sources, counts, bucket counts (see `Manifest`)
  * <dir>/gen-<id>/sources/<slug>.jsonl   each source's advisories, one JSON per line, sorted by id
  * <dir>/gen-<id>/index/<eco>/data.jsonl one line per package name: [name, Advisory[]], the
- *                                       advisories' `affected` cut down to that package
+ *                                       advisories' `affected` cut down to that package, and their
+ *                                       `versions` to those no range covers (`versionsNotInRanges`),
+ *                                       without `details` (kept in sources/)
  * <dir>/gen-<id>/index/<eco>/<n>.json   bucket n of the name -> [offset, length] map into data.jsonl
  * <dir>/.lock                         held by the one process writing
  * ```
@@ -26,7 +28,8 @@ import { join } from "node:path";
 import { VouchError } from "../../core/errors.js";
 import type { Advisory } from "../types.js";
 import { AUDITED_ECOSYSTEMS } from "../types.js";
-import { normalizeName } from "../version/index.js";
+import { normalizeName, versionScheme } from "../version/index.js";
+import { versionsNotInRanges } from "../osv/match.js";
 
 /** Bumped when the layout changes; a database of another format must be rebuilt (`vouch db import`/`update`). */
 export const DB_FORMAT = 1;
@@ -133,11 +136,16 @@ function groupByPackage(advisories: readonly Advisory[]): Map<string, Map<string
     }
     for (const key of keys) {
       const [ecosystem, name] = key.split("\u0000") as [string, string];
-      const affected = a.affected.filter((e) => e.ecosystem === ecosystem && normalizeName(e.ecosystem, e.name) === name);
+      const scheme = versionScheme(ecosystem)!;
+      const affected = a.affected
+        .filter((e) => e.ecosystem === ecosystem && normalizeName(e.ecosystem, e.name) === name)
+        .map((e) => ({ ...e, versions: versionsNotInRanges(e, scheme) }));
       let names = out.get(ecosystem);
       if (names === undefined) out.set(ecosystem, (names = new Map()));
       const list = names.get(name) ?? [];
-      list.push({ ...a, affected });
+      // The index holds what detection and reports use; the full record (details) stays in sources/.
+      const { details: _details, published: _published, ...lean } = a;
+      list.push({ ...lean, affected });
       names.set(name, list);
     }
   }

@@ -19,25 +19,42 @@ export async function locateLines(file: string, path: string, packages: readonly
   } catch {
     return;
   }
+  const index = tokenLines(lines);
   for (const p of missing) {
-    const line = findLine(lines, p);
+    const line = findLine(lines, index, p);
     if (line === undefined) continue;
     for (const s of p.sources) if (s.path === path && s.line === undefined) s.line = line;
   }
 }
 
-function findLine(lines: readonly string[], p: Package): number | undefined {
-  const name = new RegExp(`(^|["'/\\s:=])${escape(p.name)}(["'\\s:=\\[<>!~;,@]|$)`, p.ecosystem === "npm" ? "" : "i");
-  let first: number | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    if (!name.test(lines[i]!)) continue;
-    first ??= i + 1;
-    if (p.version === undefined) return i + 1;
-    for (let j = i; j < Math.min(lines.length, i + 1 + VERSION_WINDOW); j++) if (lines[j]!.includes(p.version)) return i + 1;
-  }
-  return first;
+/**
+ * Every name-like token -> the 1-based lines it appears on, in order; also the part after the last
+ * `/` (`node_modules/@s/x` names `@s/x`... and `x`). One pass over the file instead of one per package.
+ */
+function tokenLines(lines: readonly string[]): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  const add = (token: string, line: number) => {
+    const list = index.get(token);
+    if (list === undefined) index.set(token, [line]);
+    else if (list[list.length - 1] !== line) list.push(line);
+  };
+  lines.forEach((text, i) => {
+    for (const m of text.matchAll(/[A-Za-z0-9@][A-Za-z0-9._@/-]*/g)) {
+      const token = m[0];
+      add(token, i + 1);
+      add(token.toLowerCase(), i + 1);
+      const at = token.lastIndexOf("node_modules/");
+      if (at >= 0) add(token.slice(at + "node_modules/".length), i + 1);
+    }
+  });
+  return index;
 }
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function findLine(lines: readonly string[], index: ReadonlyMap<string, number[]>, p: Package): number | undefined {
+  const candidates = index.get(p.name) ?? index.get(p.name.toLowerCase()) ?? [];
+  if (p.version === undefined) return candidates[0];
+  for (const line of candidates) {
+    for (let j = line - 1; j < Math.min(lines.length, line + VERSION_WINDOW); j++) if (lines[j]!.includes(p.version)) return line;
+  }
+  return candidates[0];
 }

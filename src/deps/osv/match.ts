@@ -16,9 +16,19 @@ import type { VersionScheme } from "../version/index.js";
 
 /** True when `version` (valid or not in `scheme`) is affected by this entry. */
 export function isAffected(entry: AffectedPackage, version: string, scheme: VersionScheme): boolean {
-  if (entry.versions.includes(scheme.canonical(version) ?? version)) return true;
+  if (entry.versions.length > 0 && entry.versions.includes(scheme.canonical(version) ?? version)) return true;
   if (!scheme.isValid(version)) return false; // only an explicit listing can match an unorderable version
   return entry.ranges.some((range) => inRange(range.events, version, scheme));
+}
+
+/**
+ * The listed versions a range does not already cover. OSV writers (PyPA among them) enumerate every
+ * affected release in `versions` as well as giving the ranges; since a version is affected when it
+ * is listed *or* in a range, dropping the listed ones the ranges cover changes no answer, and keeps
+ * the database small enough to read per package in an audit.
+ */
+export function versionsNotInRanges(entry: AffectedPackage, scheme: VersionScheme): string[] {
+  return entry.versions.filter((v) => !scheme.isValid(v) || !entry.ranges.some((range) => inRange(range.events, v, scheme)));
 }
 
 const TIE_ORDER: Record<keyof RangeEvent, number> = { introduced: 0, last_affected: 1, fixed: 2, limit: 3 };
@@ -29,8 +39,13 @@ interface Bound {
   version?: string;
 }
 
+/** Sorted bounds per event list: an entry is evaluated many times per audit (detection, then every fix candidate). */
+const boundsCache = new WeakMap<readonly RangeEvent[], { scheme: VersionScheme; bounds: Bound[] }>();
+
 function inRange(events: readonly RangeEvent[], version: string, scheme: VersionScheme): boolean {
-  const bounds = toBounds(events, scheme);
+  let cached = boundsCache.get(events);
+  if (cached === undefined || cached.scheme !== scheme) boundsCache.set(events, (cached = { scheme, bounds: toBounds(events, scheme) }));
+  const bounds = cached.bounds;
   const limits = bounds.filter((b) => b.kind === "limit");
   if (limits.length > 0 && !limits.some((l) => scheme.compare(version, l.version!) < 0)) return false;
   let affected = false;

@@ -9,19 +9,36 @@
  */
 import pep440 from "@renovatebot/pep440";
 
+// An audit asks about the same few thousand version strings over and over (every range bound of
+// every advisory, against every fix candidate), and the library parses with a large regular
+// expression on each call. The answers never change, so they are remembered; the caches are
+// bounded so a long-lived process (the registry service) does not grow without limit.
+const MAX_CACHED = 100_000;
+const validCache = new Map<string, boolean>();
+const compareCache = new Map<string, number>();
+const canonicalCache = new Map<string, string | undefined>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 /** Parsed or not: true when `version` is a valid PEP 440 version (whitespace around it allowed). */
 export function isPep440(version: string): boolean {
-  return pep440.valid(version.trim()) !== null;
+  const known = validCache.get(version);
+  return known ?? remember(validCache, version, pep440.valid(version.trim()) !== null);
 }
 
 /** Orders two valid versions as packaging does: negative, zero or positive. Throws on invalid input. */
 export function comparePep440(a: string, b: string): number {
-  const x = a.trim();
-  const y = b.trim();
-  if (pep440.valid(x) === null || pep440.valid(y) === null) {
+  const key = `${a}\u0000${b}`;
+  const known = compareCache.get(key);
+  if (known !== undefined) return known;
+  if (!isPep440(a) || !isPep440(b)) {
     throw new TypeError(`not PEP 440 versions: ${JSON.stringify(a)}, ${JSON.stringify(b)}`);
   }
-  return Math.sign(pep440.compare(x, y));
+  return remember(compareCache, key, Math.sign(pep440.compare(a.trim(), b.trim())));
 }
 
 /**
@@ -30,6 +47,11 @@ export function comparePep440(a: string, b: string): number {
  * lower-cased. Undefined for an invalid version, which can then only match by its literal text.
  */
 export function canonicalPep440(version: string): string | undefined {
+  if (canonicalCache.has(version)) return canonicalCache.get(version);
+  return remember(canonicalCache, version, computeCanonical(version));
+}
+
+function computeCanonical(version: string): string | undefined {
   const v = pep440.parse(version.trim());
   if (v === null) return undefined;
   const release = [...v.release];
