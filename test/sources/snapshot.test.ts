@@ -12,6 +12,7 @@ import { scanCacheDir } from "@huggingface/hub";
 import { VouchError } from "../../src/core/errors.js";
 import { CachedRepo } from "../../src/sources/hf-cache.js";
 import { parseHfRef } from "../../src/sources/hf-ref.js";
+import { HubClient } from "../../src/sources/hub-client.js";
 import { fetchSnapshot } from "../../src/sources/snapshot.js";
 import type { HubStandIn } from "../fixtures/hf-hub/server.js";
 import { GOOD_TOKEN, NO_ACCESS_TOKEN, hub, options, removeTempDirs, sha, tempDir } from "./support.js";
@@ -180,6 +181,16 @@ test("a garbage partial file is not trusted: one clean download from the start r
   const snap = await fetchSnapshot(ref("hf://acme-ai/tiny-chat@v1.0"), options(h, cache));
   assert.deepEqual(readFileSync(join(snap.dir, "model.safetensors")), EXAMPLE_WEIGHTS);
   assert.deepEqual(h.requests.filter((r) => r.server === "cdn").map((r) => r.range), ["bytes=1000-", undefined]);
+});
+
+test("a transfer that stalls is abandoned after the idle timeout and resumed", { timeout: 20_000 }, async () => {
+  const cache = tempDir();
+  h.faults.stall = { sha256: sha256(EXAMPLE_WEIGHTS), afterBytes: 2000, times: 1 };
+  const base = options(h, cache);
+  const client = new HubClient(base.settings!, { timeoutMs: 300 });
+  const snap = await fetchSnapshot(ref("hf://acme-ai/tiny-chat@v1.0"), { ...base, client });
+  assert.deepEqual(readFileSync(join(snap.dir, "model.safetensors")), EXAMPLE_WEIGHTS);
+  assert.equal(h.requests.filter((r) => r.server === "cdn").length, 2);
 });
 
 test("a server that ignores Range is read from the start, not appended after the partial file", async () => {
