@@ -42,7 +42,7 @@ export function registerProvenanceCommand(program: Command, io: CliIo, done: (ex
     .option("-o, --output <file>", "write to FILE instead of stdout")
     .option("--offline", "never contact the Hub (also HF_HUB_OFFLINE=1): use the local cache only")
     .addOption(new Option("--fail-on <severity>", "exit 1 when a warning is at or above SEVERITY").choices(SEVERITIES).default("high"))
-    .action(async (target: string, flags: ProvenanceFlags, command: Command) => {
+    .action(async (target: string, _flags: ProvenanceFlags, command: Command) => {
       done(await runProvenance(target, command.optsWithGlobals<GlobalOptions & ProvenanceFlags>(), io));
     });
 }

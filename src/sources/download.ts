@@ -11,7 +11,7 @@ import { mkdir, open, rename, rm, stat, truncate } from "node:fs/promises";
 import { VouchError } from "../core/errors.js";
 import { digestKind, hashFileAs, type DigestKind } from "./digest.js";
 import type { CachedRepo } from "./hf-cache.js";
-import type { HubClient } from "./hub-client.js";
+import type { Download, HubClient } from "./hub-client.js";
 import { isRetryable } from "./hub-errors.js";
 import type { HubFile } from "./hub-types.js";
 
@@ -97,16 +97,27 @@ async function transfer(client: HubClient, repoId: string, commit: string, file:
     have = 0;
   }
   if (have === file.size && file.size > 0) return;
-  const dl = await client.download(repoId, commit, file.path, have);
-  if (dl.commit !== undefined && dl.commit !== commit) {
-    dl.abort();
-    throw new VouchError("E_HF_RESPONSE", `asked for ${file.path} at ${commit} but the Hub served commit ${dl.commit}`, {
-      hint: "Retry; a Hub must serve a commit's files from that commit",
-    });
+  // One watch covers the whole attempt: a server that never answers, or stops sending, is abandoned.
+  const controller = new AbortController();
+  const idle = new IdleWatch(client.idleTimeoutMs, () => controller.abort());
+  try {
+    const dl = await client.download(repoId, commit, file.path, have, controller.signal);
+    if (dl.commit !== undefined && dl.commit !== commit) {
+      controller.abort();
+      throw new VouchError("E_HF_RESPONSE", `asked for ${file.path} at ${commit} but the Hub served commit ${dl.commit}`, {
+        hint: "Retry; a Hub must serve a commit's files from that commit",
+      });
+    }
+    await writeBody(dl, file, partial, idle);
+  } finally {
+    idle.stop();
   }
+}
+
+/** Appends the body to `partial` (or rewrites it, when the server sent the whole file). */
+async function writeBody(dl: Download, file: HubFile, partial: string, idle: IdleWatch): Promise<void> {
   const fh = await open(partial, dl.offset === 0 ? "w" : "a");
   let written = dl.offset;
-  const idle = new IdleWatch(client.idleTimeoutMs, () => dl.abort());
   try {
     for await (const chunk of dl.body) {
       idle.poke();
@@ -122,7 +133,6 @@ async function transfer(client: HubClient, repoId: string, commit: string, file:
     }
     throw interrupted(file, written, e);
   } finally {
-    idle.stop();
     await fh.close().catch(() => undefined);
   }
   if (written < file.size) throw interrupted(file, written);
@@ -166,7 +176,7 @@ function tooLong(file: HubFile, partial: string): VouchError {
 class IdleWatch {
   private timer: NodeJS.Timeout;
 
-  constructor(private readonly ms: number, private readonly onIdle: () => void) {
+  constructor(ms: number, onIdle: () => void) {
     this.timer = setTimeout(onIdle, ms);
   }
 

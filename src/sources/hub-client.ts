@@ -31,8 +31,6 @@ export interface Download {
   offset: number;
   /** The commit the Hub says it served (`X-Repo-Commit`), when it says. */
   commit?: string;
-  /** Cancels the transfer (used on an idle timeout). */
-  abort(): void;
 }
 
 const MAX_REDIRECTS = 5;
@@ -68,12 +66,14 @@ export class HubClient {
     return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  /** Starts downloading `path` at `commit` from byte `start`, following `resolve/` redirects. */
-  async download(repoId: string, commit: string, path: string, start: number): Promise<Download> {
+  /**
+   * Starts downloading `path` at `commit` from byte `start`, following `resolve/` redirects.
+   * `signal` cancels it at any point, waiting for headers or reading the body.
+   */
+  async download(repoId: string, commit: string, path: string, start: number, signal: AbortSignal): Promise<Download> {
     const url = `${this.settings.endpoint}/${repoId}/resolve/${encodeURIComponent(commit)}/${path.split("/").map(encodeURIComponent).join("/")}`;
-    const controller = new AbortController();
     const { res, commit: served } = await this.send(url, this.context(repoId, commit, path), {
-      signal: controller.signal,
+      signal,
       headers: { ...(start > 0 ? { range: `bytes=${start}-` } : {}), "accept-encoding": "identity" },
       timeout: false, // a download may take hours; the downloader watches for stalls instead
     });
@@ -82,7 +82,6 @@ export class HubClient {
       body: res.body as AsyncIterable<Uint8Array>,
       offset: res.status === 206 ? rangeStart(res, start) : 0,
       ...(served ? { commit: served } : {}),
-      abort: () => controller.abort(),
     };
   }
 

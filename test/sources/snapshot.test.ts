@@ -193,6 +193,15 @@ test("a transfer that stalls is abandoned after the idle timeout and resumed", {
   assert.equal(h.requests.filter((r) => r.server === "cdn").length, 2);
 });
 
+test("a CDN that never answers is abandoned after the idle timeout and asked again", { timeout: 20_000 }, async () => {
+  const cache = tempDir();
+  h.faults.silent = { sha256: sha256(EXAMPLE_WEIGHTS), times: 1 };
+  const base = options(h, cache);
+  const snap = await fetchSnapshot(ref("hf://acme-ai/tiny-chat@v1.0"), { ...base, client: new HubClient(base.settings!, { timeoutMs: 300 }) });
+  assert.deepEqual(readFileSync(join(snap.dir, "model.safetensors")), EXAMPLE_WEIGHTS);
+  assert.equal(h.requests.filter((r) => r.server === "cdn").length, 2);
+});
+
 test("a server that ignores Range is read from the start, not appended after the partial file", async () => {
   const cache = tempDir();
   const digest = sha256(EXAMPLE_WEIGHTS);
