@@ -11,6 +11,9 @@ import { summarize } from "../core/summary.js";
 import type { ArtifactReport, ScanReport } from "../core/types.js";
 import { comparePaths } from "../walk/paths.js";
 import { walkModel } from "../walk/walker.js";
+import { checkSources } from "../sources/checks.js";
+import type { HubOptions } from "../sources/snapshot.js";
+import { resolveTarget } from "../sources/targets.js";
 import { scanFile } from "./artifact.js";
 import { defaultSettings, type ScanSettings } from "./settings.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
@@ -23,6 +26,8 @@ export interface ScanOptions {
   /** Files scanned at once (default 2: one per core; I/O overlaps with parsing and hashing). */
   concurrency?: number;
   onProgress?: (e: { done: number; total: number; path: string }) => void;
+  /** For `hf://` targets: Hub endpoint, token, cache and offline mode (default: from the environment). */
+  hub?: HubOptions;
 }
 
 /** One file to scan: where it is and the name it is reported under. */
@@ -34,26 +39,30 @@ export interface ScanItem {
 export async function scan(targets: string[], options: ScanOptions = {}): Promise<ScanReport> {
   const settings = defaultSettings(options.settings);
   const clock = options.clock ?? systemClock;
-  const items = await listTargets(targets);
+  const items = await listTargets(targets, options.hub);
   const artifacts = await scanAll(items, settings, options);
-  return assembleReport(targets, artifacts, clock);
+  return assembleReport(targets, await checkSources(items, artifacts), clock);
 }
 
-/** Expands targets into files. A directory is walked like a model (see walk/), following symlinks. */
-export async function listTargets(targets: string[]): Promise<ScanItem[]> {
+/**
+ * Expands targets into files. A directory is walked like a model (see walk/), following symlinks;
+ * an `hf://` target is first resolved to its local snapshot folder (see sources/targets.ts).
+ */
+export async function listTargets(targets: string[], hub: HubOptions = {}): Promise<ScanItem[]> {
   if (targets.length === 0) throw new VouchError("E_USAGE", "no target to scan", { hint: "Give one or more files or directories" });
   const out: ScanItem[] = [];
   for (const target of targets) {
-    const st = await stat(target).catch((e: NodeJS.ErrnoException) => {
+    const local = (await resolveTarget(target, hub)).path;
+    const st = await stat(local).catch((e: NodeJS.ErrnoException) => {
       throw new VouchError("E_NOT_FOUND", `cannot read ${target}: ${e.code ?? e.message}`, { file: target, hint: "Check the path" });
     });
     const prefix = targets.length > 1 ? toPosix(target).replace(/\/+$/, "") : "";
     if (st.isDirectory()) {
-      for (const f of await walkModel(target, { allowSymlinks: true })) {
+      for (const f of await walkModel(local, { allowSymlinks: true })) {
         out.push({ absPath: f.absPath, path: prefix ? `${prefix}/${f.path}` : f.path });
       }
     } else {
-      out.push({ absPath: resolve(target), path: prefix || basename(target) });
+      out.push({ absPath: resolve(local), path: prefix || basename(local) });
     }
   }
   return out.sort((a, b) => comparePaths(a.path, b.path));
