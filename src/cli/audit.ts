@@ -2,7 +2,8 @@
  * `vouch audit [PATH...]`: parses flags, reads vouch.yaml's `audit:` section, runs the library's
  * audit against the local OSV database and renders it. Exit codes: 1 when an unsuppressed
  * vulnerability fails the gate (every one by default, or those at or above `--fail-on`); else 2 when
- * a file could not be read or parsed; else 0. Unresolved packages are warned about, not failed.
+ * a file could not be read or parsed, or no manifest was found at all; else 0. Unresolved packages
+ * are warned about, not failed.
  */
 import { dirname, resolve } from "node:path";
 import { Option, type Command } from "commander";
@@ -64,6 +65,11 @@ async function runAudit(paths: string[], flags: AuditFlags, globals: GlobalOptio
   reportWarnings(result, flags.verbose ?? false, io);
   await writeOutput(renderAudit(result.report, flags.format, { verbose: flags.verbose ?? false }), flags.output, io);
   if (failingVulnerabilities(result.report, flags.failOn ?? config.audit.failOn).length > 0) return EXIT_FINDINGS;
+  // Nothing to audit is not a pass: a CI step pointed at the wrong folder must not go green.
+  if (result.report.files.length === 0) {
+    warn(io, `no manifest or lock file found in ${targets.join(", ")}; nothing was audited`);
+    return EXIT_ERROR;
+  }
   return result.report.problems.length > 0 ? EXIT_ERROR : EXIT_OK;
 }
 

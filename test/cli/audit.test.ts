@@ -125,6 +125,12 @@ describe("vouch audit", () => {
     assert.match(r.stdout, /E_DEPS_MALFORMED/);
   });
 
+  it("exits 2 when no manifest is found: auditing nothing is not a pass", async () => {
+    const r = await runCli(["--now", NOW, "audit", "--db", db], { cwd: tempDir() });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no manifest or lock file found in \.; nothing was audited/);
+  });
+
   it("exits 2 with a hint when there is no database", async () => {
     const r = await runCli(["audit", PROJECTS + "/poetry", "--db", join(tempDir(), "none")]);
     assert.equal(r.code, 2);
