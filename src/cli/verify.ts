@@ -3,6 +3,9 @@
  * `vouch verify --lock vouch.lock TARGET` checks it against pinned hashes. Exit 0 verified,
  * 1 verification failed (with the reason and the files concerned), 2 usage or unreadable input.
  */
+import { isHfTarget } from "../sources/hf-ref.js";
+import { hubLockSource } from "../sources/lock-source.js";
+import { hubOptionsFor } from "./hf-targets.js";
 import { Option, type Command } from "commander";
 import { resolve } from "node:path";
 import type { ManifestDiff } from "../sign/manifest/compare.js";
@@ -44,11 +47,13 @@ export function registerVerifyCommand(program: Command, io: CliIo, done: (exitCo
 }
 
 async function runVerify(args: string[], flags: VerifyFlags, io: CliIo): Promise<number> {
-  const { method, model } = methodAndModel(args, io);
   const path = (p: string) => resolve(io.cwd, p);
+  // a lock can pin a Hub model: `vouch verify --lock vouch.lock hf://org/name@rev` fetches and compares
+  const hubLock = flags.lock !== undefined && args.length === 1 && isHfTarget(args[0]);
+  const { method, model } = hubLock ? { method: undefined, model: args[0] } : methodAndModel(args, io);
   try {
     if (flags.lock !== undefined) {
-      const check = await verifyLock(model, path(flags.lock));
+      const check = await verifyLock(model, path(flags.lock), { remote: hubLockSource(hubOptionsFor(io)) });
       io.stdout.write(`VERIFIED ${model}: matches ${flags.lock} (${check.lock.files.length} files, ${check.digest}${check.lock.revision ? `, revision ${check.lock.revision}` : ""})\n`);
       return EXIT_OK;
     }
