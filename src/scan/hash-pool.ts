@@ -29,14 +29,14 @@ class HashPool {
     return new Promise<string>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.busy++ === 0) for (const x of this.workers) x.ref();
-      w.postMessage({ id, path, chunk: DEFAULT_CHUNK });
+      w.postMessage({ id, path, start: 0, end: null, algorithm: "sha256", chunk: DEFAULT_CHUNK });
     });
   }
 
   private worker(): Worker {
     const size = Math.max(1, Math.min(2, availableParallelism()));
     if (this.workers.length < size) {
-      const w = new Worker(new URL("./hash-worker.js", import.meta.url));
+      const w = new Worker(new URL("../core/hash-worker.js", import.meta.url));
       w.on("message", (m: { id: number; hex?: string; error?: string }) => this.settle(m));
       w.on("error", (e) => this.failAll(e));
       w.unref();

@@ -93,7 +93,7 @@ async function hashInline(job: HashJob, chunk: number): Promise<string> {
 
 /** One worker thread, one job at a time. */
 class HashWorker {
-  private readonly worker = new Worker(new URL("./hash-worker.js", import.meta.url));
+  private readonly worker = new Worker(new URL("../../core/hash-worker.js", import.meta.url));
   private seq = 0;
   private pending?: { id: number; name: string; resolve(hex: string): void; reject(e: Error): void };
 

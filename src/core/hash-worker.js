@@ -1,5 +1,6 @@
-// Worker thread for manifest hashing: hashes a whole file or one byte range of it, so the files of
-// a model are hashed on every core at once. Plain JavaScript so it runs unchanged from src/ (tests,
+// Worker thread for hashing: a whole file or one byte range of it, so the files of a model are hashed
+// on every core at once (signing manifests, src/sign/manifest/hash-pool.ts) and a large artifact is
+// hashed beside its parse (scanning, src/scan/hash-pool.ts). Plain JavaScript so it runs unchanged from src/ (tests,
 // through tsx) and dist/ (installed). Reads are synchronous on purpose: this thread does nothing
 // else, and a blocking pread avoids a round trip through libuv's shared thread pool per chunk.
 // Messages: { id, path, start, end, algorithm, chunk } in (end null: to the end of the file),
