@@ -51,3 +51,36 @@ export function reportCapped(issues: readonly LocatedIssue[], ctx: ScanContext, 
     if (n > maxPerRule) ctx.report({ ruleId, message: `${n - maxPerRule} more findings of this kind are not listed` });
   }
 }
+
+/**
+ * The whole source as bytes, read through `stream()` (so the orchestrator hashes it on the way), or
+ * undefined when it is larger than `cap`. A source known to be too large is not read at all; one of
+ * unknown size (a decompressed stream) is read only until it passes the cap.
+ */
+export async function readCapped(source: ByteSource, cap: number, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+  if (source.sizeKnown !== false && source.size > cap) return undefined;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of source.stream()) {
+    signal?.throwIfAborted();
+    total += chunk.length;
+    if (total > cap) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * Formats read from the end or bounded by the file (zip, HDF5, protobuf, flatbuffers) need the size.
+ * A source whose size is not known yet (a decompressed member) is read once to learn it; positioned
+ * reads on it may then replay the stream, which the scan's time budget bounds.
+ */
+export async function withKnownSize(source: ByteSource, signal: AbortSignal): Promise<ByteSource> {
+  if (source.sizeKnown !== false) return source;
+  let size = 0;
+  for await (const chunk of source.stream()) {
+    signal.throwIfAborted();
+    size += chunk.length;
+  }
+  return { size, read: (offset, length) => source.read(offset, length), stream: (start, end = size) => source.stream(start, end) };
+}

@@ -6,6 +6,7 @@
  * hands the configs to the Keras config checker, and counts datasets for the BOM. A file with
  * `model_config` is reported as `keras-h5`, any other HDF5 file as `hdf5`.
  */
+import { withKnownSize } from "../common.js";
 import { VouchError } from "../../core/errors.js";
 import type { ByteSource } from "../../core/source.js";
 import { MAX_KERAS_JSON_BYTES, parseJson } from "../keras/handler.js";
@@ -123,16 +124,3 @@ function unread(ctx: ScanContext, message: string, location = {}): void {
   ctx.report({ ruleId: "hdf5/unread-structure", message, location });
 }
 
-/**
- * HDF5 needs random access with a known size. A source whose size is not known yet (a decompressed
- * stream) is read once to learn it; its positioned reads may then replay the stream.
- */
-async function withKnownSize(source: ByteSource, signal: AbortSignal): Promise<ByteSource> {
-  if (source.sizeKnown !== false) return source;
-  let size = 0;
-  for await (const chunk of source.stream()) {
-    signal.throwIfAborted();
-    size += chunk.length;
-  }
-  return { size, read: (offset, length) => source.read(offset, length), stream: (start, end = size) => source.stream(start, end) };
-}

@@ -4,6 +4,7 @@
  * (`keras_version`, `date_saved`). Sniffs just above plain text (5) and below every binary format, so
  * it only decides between text-like candidates.
  */
+import { readCapped } from "../common.js";
 import { malformed } from "../../core/errors.js";
 import type { ByteSource } from "../../core/source.js";
 import { HEAD_BYTES, type FormatHandler, type ScanContext, type SniffInput } from "../types.js";
@@ -40,18 +41,6 @@ async function scanKerasJson(source: ByteSource, ctx: ScanContext): Promise<stri
   return format;
 }
 
-/** The whole document, or undefined when it is over `cap` (read front to back: the size may be unknown). */
-export async function readCapped(source: ByteSource, cap: number, signal: AbortSignal): Promise<Uint8Array | undefined> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of source.stream()) {
-    signal.throwIfAborted();
-    total += chunk.length;
-    if (total > cap) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total);
-}
 
 /** JSON.parse with errors as VouchError (the offset taken from V8's message when it gives one). */
 export function parseJson(bytes: Uint8Array): unknown {

@@ -2,4 +2,4 @@
 export { ProtoReader, DEFAULT_MAX_DEPTH, type Field, type Span, type ProtoReaderOptions } from "./reader.js";
 export { parseHead, headPayload, isPrintable, type HeadField, type HeadParse } from "./head.js";
 export { WIRE, MAX_VARINT_BYTES, asInt64, asSafeNumber, decodeVarint, splitTag, type WireType } from "./wire.js";
-export { withKnownSize } from "./sized.js";
+export { withKnownSize } from "../common.js";

@@ -5,6 +5,7 @@
  * claimed by content alone really is Python, and reports what the analysis finds, each finding with
  * its line, column and source line. Nothing is executed.
  */
+import { readCapped } from "../common.js";
 import type { Node, Tree } from "web-tree-sitter";
 import type { ByteSource } from "../../core/source.js";
 import type { FormatHandler, ScanContext } from "../types.js";
@@ -27,7 +28,7 @@ export const pythonHandler: FormatHandler = {
 };
 
 async function scanPython(source: ByteSource, ctx: ScanContext): Promise<string | undefined> {
-  const bytes = await readCapped(source, PYTHON_LIMITS.sourceBytes);
+  const bytes = await readCapped(source, PYTHON_LIMITS.sourceBytes, ctx.signal);
   if (!bytes) return tooLarge(ctx);
   const text = decode(bytes);
   const tree = await parsePython(text, { timeMs: PYTHON_LIMITS.parseMs, signal: ctx.signal });
@@ -46,18 +47,6 @@ async function scanPython(source: ByteSource, ctx: ScanContext): Promise<string 
   }
 }
 
-/** The source bytes, read through `stream()` (hashed on the way), or undefined past `cap`. */
-async function readCapped(source: ByteSource, cap: number): Promise<Uint8Array | undefined> {
-  if (source.sizeKnown !== false && source.size > cap) return undefined;
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of source.stream()) {
-    total += chunk.length;
-    if (total > cap) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total);
-}
 
 /** UTF-8 without a BOM; undecodable bytes become U+FFFD (PEP 263 cookies for other encodings are rare in model code). */
 function decode(bytes: Uint8Array): string {

@@ -8,6 +8,7 @@
  * A 7z bomb ends at the listing (declared sizes over the budget) or, if its headers lie, at the write
  * cap during extraction; either way with a finding. Members are scanned in path order.
  */
+import { readCapped } from "../common.js";
 import { VouchError } from "../../core/errors.js";
 import { BufferSource, type ByteSource } from "../../core/source.js";
 import { LinkTracker, nameEscapes } from "../tar/paths.js";
@@ -54,22 +55,6 @@ async function scanSevenZip(source: ByteSource, ctx: ScanContext): Promise<void>
   failOnExtractionErrors(run, session, listing);
 }
 
-/**
- * The whole archive as bytes, read through `stream()` (so the orchestrator hashes it on the way), or
- * undefined when it is larger than `cap`. An archive known to be too large is not read at all.
- */
-async function readCapped(source: ByteSource, cap: number, signal: AbortSignal): Promise<Uint8Array | undefined> {
-  if (source.sizeKnown !== false && source.size > cap) return undefined;
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of source.stream()) {
-    signal.throwIfAborted();
-    total += chunk.length;
-    if (total > cap) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total);
-}
 
 function notExpanded(ctx: ScanContext, source: ByteSource): void {
   ctx.report({

@@ -3,6 +3,7 @@
  * anomalies, works out what kind of archive it is (PyTorch, TorchScript, npz, Keras 3, plain zip)
  * from the member names, and hands every member to the orchestrator to be sniffed and scanned.
  */
+import { withKnownSize } from "../common.js";
 import type { ByteSource } from "../../core/source.js";
 import type { FormatHandler, ReportInput, ScanContext, SniffInput } from "../types.js";
 import { CrcTrackingSource } from "./crc.js";
@@ -51,20 +52,6 @@ async function scanZip(input: ByteSource, ctx: ScanContext): Promise<string | un
   return layout.format === "zip" ? undefined : layout.format;
 }
 
-/**
- * A zip is read from its end, so a source whose size is not known yet (a decompressed stream) is read
- * once to learn it. Positioned reads on such a source may replay the stream: that is the price of a
- * zip inside a compressed file, bounded by the scan's time budget.
- */
-async function withKnownSize(source: ByteSource, signal: AbortSignal): Promise<ByteSource> {
-  if (source.sizeKnown !== false) return source;
-  let size = 0;
-  for await (const chunk of source.stream()) {
-    signal.throwIfAborted();
-    size += chunk.length;
-  }
-  return { size, read: (offset, length) => source.read(offset, length), stream: (start, end = size) => source.stream(start, end) };
-}
 
 /** The members PyTorch, numpy and Keras load: the central directory's (or the walked ones without it). */
 function loaderView(listing: ZipListing): ZipEntry[] {
