@@ -41,3 +41,9 @@ export {
   type ProvenanceReport, type ProvenanceWarning, type FileProvenance, type RepositoryInfo, type CardSummary, type DatasetEntry, type Verification,
   type ProvenanceSummary, type SourceInfo as ProvenanceSourceInfo,
 } from "./provenance/index.js";
+export {
+  bom, renderBom, collectBomFacts, toCycloneDx, toSpdx3, validateBom, cycloneDxSemantics, spdx3Semantics, BOM_FORMATS, CYCLONEDX_VERSIONS,
+  CYCLONEDX_SCHEMA_VERSIONS, PROFILE_FIELDS,
+  type BomFormat, type BomOptions, type BomRenderOptions, type CycloneDxVersion, type BomValidation, type BomProblem, type ValidateOptions,
+  type BomFacts, type ModelFacts, type FileFacts, type DatasetFacts, type LicenceFacts, type MetricFacts, type Considerations,
+} from "./bom/index.js";

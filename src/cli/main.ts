@@ -16,6 +16,7 @@ import { registerPinCommand } from "./pin.js";
 import { registerAuditCommand } from "./audit.js";
 import { registerDbCommand } from "./db.js";
 import { registerProvenanceCommand } from "./provenance.js";
+import { registerBomCommand } from "./bom.js";
 import { TOOL_VERSION } from "../version.js";
 
 /** Options every command understands. */
@@ -38,6 +39,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerAuditCommand(program, io, (code) => (exitCode = code));
   registerDbCommand(program, io, (code) => (exitCode = code));
   registerProvenanceCommand(program, io, (code) => (exitCode = code));
+  registerBomCommand(program, io, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
