@@ -33,4 +33,5 @@ export { collectBomFacts, type BomOptions } from "./collect.js";
 export { toCycloneDx, CYCLONEDX_VERSIONS, type CycloneDxVersion } from "./cyclonedx.js";
 export { toSpdx3 } from "./spdx3.js";
 export { validateBom, cycloneDxSemantics, spdx3Semantics, PROFILE_FIELDS, CYCLONEDX_SCHEMA_VERSIONS, type BomValidation, type BomProblem, type ValidateOptions } from "./validate.js";
+export { fetchSpdxSchema, findSpdxSchema, spdxSchemaCachePath, SPDX_SCHEMA_URL } from "./spdx-schema.js";
 export type * from "./types.js";

@@ -20,8 +20,8 @@ const CI = "_:creationinfo";
 const UNKNOWN_TIME_NOTE = "releaseTime and builtTime are this document's creation time: the repository does not state them";
 
 export function toSpdx3(facts: BomFacts): Json {
-  // Ids live under a namespace derived from the content (not the time): the same model gets the same ids.
-  const { created: _c, ...timeless } = facts;
+  // Ids live under a namespace derived from the content (not the time or the path given): the same model gets the same ids.
+  const { created: _c, target: _t, ...timeless } = facts;
   const ns = `https://spdx.org/spdxdocs/vouch-${contentUuid(canonicalJson(timeless))}`;
   const g = new Graph(ns);
   const m = facts.model;

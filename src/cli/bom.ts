@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { resolveClock } from "../core/clock.js";
 import { VouchError } from "../core/errors.js";
-import { BOM_FORMATS, bom, renderBom, validateBom, CYCLONEDX_VERSIONS, type BomFormat, type BomValidation, type CycloneDxVersion } from "../bom/index.js";
+import { BOM_FORMATS, bom, fetchSpdxSchema, findSpdxSchema, renderBom, validateBom, CYCLONEDX_VERSIONS, type BomFormat, type BomValidation, type CycloneDxVersion } from "../bom/index.js";
 import { canonicalJson } from "../report/json.js";
 import { EXIT_FINDINGS, EXIT_OK } from "./exit-codes.js";
 import { hubOptionsFor } from "./hf-targets.js";
@@ -23,6 +23,7 @@ interface BomFlags {
 
 interface ValidateFlags {
   schema?: string;
+  fetchSchema?: boolean;
   json?: boolean;
 }
 
@@ -42,7 +43,8 @@ export function registerBomCommand(program: Command, io: CliIo, done: (exitCode:
     .command("validate")
     .description("validate a CycloneDX (1.4-1.7) or SPDX 3.0.1 JSON document: schema and semantic checks")
     .argument("<file>", "the BOM document")
-    .option("--schema <file>", "the SPDX 3.0.1 JSON schema (spdx-json-schema.json); without it SPDX gets semantic checks only")
+    .option("--schema <file>", "the SPDX 3.0.1 JSON schema (default: the cached copy; without one SPDX gets semantic checks only)")
+    .option("--fetch-schema", "download the SPDX 3.0.1 schema from spdx.org into the cache first (once; later runs use the copy)")
     .option("--json", "print the result as JSON")
     .action(async (file: string, flags: ValidateFlags) => {
       done(await runValidate(file, flags, io));
@@ -67,14 +69,16 @@ async function runValidate(file: string, flags: ValidateFlags, io: CliIo): Promi
   } catch (e) {
     throw new VouchError("E_BOM_JSON", `${file} is not JSON: ${e instanceof Error ? e.message : String(e)}`, { file, hint: "Only JSON BOMs are validated (not XML or tag-value)" });
   }
-  const result = await validateBom(doc, flags.schema !== undefined ? { spdxSchema: flags.schema } : {});
+  if (flags.fetchSchema === true && flags.schema === undefined && findSpdxSchema(undefined, io.env) === undefined) await fetchSpdxSchema(io.env);
+  const schema = findSpdxSchema(flags.schema, io.env);
+  const result = await validateBom(doc, schema !== undefined ? { spdxSchema: schema } : {});
   io.stdout.write(flags.json === true ? canonicalJson(result) : renderValidation(file, result));
   return result.valid ? EXIT_OK : EXIT_FINDINGS;
 }
 
 function renderValidation(file: string, r: BomValidation): string {
   const what = `${r.format === "cyclonedx" ? "CycloneDX" : "SPDX"} ${r.specVersion}`;
-  const checks = r.schemaChecked ? "schema and semantic checks" : "semantic checks only (no SPDX schema: give --schema)";
+  const checks = r.schemaChecked ? "schema and semantic checks" : "semantic checks only (no SPDX schema: give --schema or --fetch-schema)";
   const head = `${file}: ${what}, ${checks}: ${r.valid ? "valid" : `${r.problems.length} problem(s)`}\n`;
   return head + r.problems.map((p) => `  ${p.kind} ${p.at}: ${p.message}\n`).join("");
 }

@@ -1,13 +1,13 @@
 /** `vouch bom` and `vouch bom validate`, in-process: formats, --output, SOURCE_DATE_EPOCH, hf:// targets, exit codes. */
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { HubStandIn } from "../fixtures/hf-hub/server.js";
 import { SHARED_DIR } from "../support/shared.js";
 import { hub, removeTempDirs, tempDir } from "../sources/support.js";
 import { cleanup, runCli } from "./support.js";
-import { validateBom } from "../../src/bom/index.js";
+import { spdxSchemaCachePath, validateBom } from "../../src/bom/index.js";
 
 let h: HubStandIn;
 before(async () => {
@@ -52,14 +52,14 @@ test("vouch bom validate: SPDX 3 with --schema or semantic checks only; problems
   const dir = tempDir();
   const file = join(dir, "spdx.json");
   assert.equal((await runCli(["bom", EXAMPLE, "--format", "spdx3", "-o", file, "--now", "2026-01-01T00:00:00Z"])).code, 0);
-  const semantic = await runCli(["bom", "validate", file]);
+  const semantic = await runCli(["bom", "validate", file], { env: { XDG_CACHE_HOME: tempDir() } });
   assert.equal(semantic.code, 0);
-  assert.match(semantic.stdout, /SPDX 3\.0\.1, semantic checks only \(no SPDX schema: give --schema\): valid/);
+  assert.match(semantic.stdout, /SPDX 3\.0\.1, semantic checks only \(no SPDX schema: give --schema or --fetch-schema\): valid/);
   const doc = JSON.parse(readFileSync(file, "utf8")) as { "@graph": Doc[] };
   delete doc["@graph"].find((e) => e.type === "ai_AIPackage")!.suppliedBy;
   const broken = join(dir, "broken.json");
   writeFileSync(broken, JSON.stringify(doc));
-  const bad = await runCli(["bom", "validate", broken, "--json"]);
+  const bad = await runCli(["bom", "validate", broken, "--json"], { env: { XDG_CACHE_HOME: tempDir() } });
   assert.equal(bad.code, 1);
   const result = JSON.parse(bad.stdout) as { valid: boolean; problems: { message: string }[] };
   assert.equal(result.valid, false);
@@ -68,6 +68,12 @@ test("vouch bom validate: SPDX 3 with --schema or semantic checks only; problems
   const full = await runCli(["bom", "validate", file, "--schema", join(SHARED_DIR, "data", "schemas", "spdx3", "spdx-json-schema-3.0.1.json")]);
   assert.equal(full.code, 0, full.stdout);
   assert.match(full.stdout, /SPDX 3\.0\.1, schema and semantic checks: valid/);
+  // A copy in the cache is used without --schema.
+  const cache = tempDir();
+  mkdirSync(dirname(spdxSchemaCachePath({ XDG_CACHE_HOME: cache })), { recursive: true });
+  copyFileSync(join(SHARED_DIR, "data", "schemas", "spdx3", "spdx-json-schema-3.0.1.json"), spdxSchemaCachePath({ XDG_CACHE_HOME: cache }));
+  const cached = await runCli(["bom", "validate", file], { env: { XDG_CACHE_HOME: cache } });
+  assert.match(cached.stdout, /schema and semantic checks: valid/);
 });
 
 test("vouch bom validate: not JSON is an error (exit 2)", async () => {
