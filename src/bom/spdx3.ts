@@ -136,7 +136,7 @@ function licence(g: Graph, l: LicenceFacts): string {
 
 function modelComment(facts: BomFacts): string {
   const m = facts.model;
-  const parts = [UNKNOWN_TIME_NOTE.replace("releaseTime and builtTime are", "releaseTime is")];
+  const parts = ["releaseTime is this document's creation time: the repository does not state it"];
   if (m.parameters !== undefined) parts.push(`parameters: ${m.parameters}`);
   if (m.dtypes.length > 0) parts.push(`dtypes: ${m.dtypes.join(", ")}`);
   if (m.library !== undefined) parts.push(`library: ${m.library}`);
