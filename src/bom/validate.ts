@@ -7,13 +7,19 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import { VouchError } from "../core/errors.js";
 
-// ajv-formats is CommonJS with a default export; NodeNext sees the module object.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv | Ajv2020) => void;
+/**
+ * ajv is loaded when a document is first validated, not when the library is imported: making a BOM
+ * needs no validator.
+ */
+async function loadAjv(): Promise<{ Ajv: typeof Ajv; Ajv2020: typeof Ajv2020; addFormats: (ajv: Ajv | Ajv2020) => void }> {
+  const [core, draft2020, formats] = await Promise.all([import("ajv"), import("ajv/dist/2020.js"), import("ajv-formats")]);
+  // ajv-formats is CommonJS with a default export; NodeNext sees the module object.
+  return { Ajv: core.Ajv, Ajv2020: draft2020.Ajv2020, addFormats: formats.default as unknown as (ajv: Ajv | Ajv2020) => void };
+}
 
 export const CYCLONEDX_SCHEMA_VERSIONS = ["1.4", "1.5", "1.6", "1.7"] as const;
 
@@ -62,6 +68,7 @@ async function cycloneDxValidator(version: string): Promise<ValidateFunction> {
   if (known !== undefined) return known;
   const dir = cycloneDxSchemaDir();
   const load = async (name: string): Promise<Record<string, unknown>> => JSON.parse(await readFile(join(dir, name), "utf8")) as Record<string, unknown>;
+  const { Ajv, addFormats } = await loadAjv();
   // Not strict: the official schemas use keywords ajv's strict mode flags (unknown formats, `meta:enum`).
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
@@ -146,6 +153,7 @@ async function validateSpdx3(doc: Record<string, unknown>, options: ValidateOpti
           hint: "Download https://spdx.org/schema/3.0.1/spdx-json-schema.json and give it with --schema",
         });
       })) as Record<string, unknown>;
+      const { Ajv2020, addFormats } = await loadAjv();
       const ajv = new Ajv2020({ strict: false, allErrors: true });
       addFormats(ajv);
       validate = ajv.compile(schema);
