@@ -8,6 +8,7 @@ import { SHARED_DIR } from "../support/shared.js";
 import { hub, removeTempDirs, tempDir } from "../sources/support.js";
 import { cleanup, runCli } from "./support.js";
 import { spdxSchemaCachePath, validateBom } from "../../src/bom/index.js";
+import { CachedRepo } from "../../src/sources/hf-cache.js";
 
 let h: HubStandIn;
 before(async () => {
@@ -85,7 +86,8 @@ test("vouch bom validate: not JSON is an error (exit 2)", async () => {
 });
 
 test("vouch bom hf://: the Hub repository, its commit and purl", async () => {
-  const run = await runCli(["bom", "hf://acme-ai/tiny-chat@v1.0", "--now", "2026-01-01T00:00:00Z"], { env: { HF_ENDPOINT: h.endpoint, HF_HUB_CACHE: tempDir() } });
+  const cache = tempDir();
+  const run = await runCli(["bom", "hf://acme-ai/tiny-chat@v1.0", "--now", "2026-01-01T00:00:00Z"], { env: { HF_ENDPOINT: h.endpoint, HF_HUB_CACHE: cache } });
   assert.equal(run.code, 0, run.stderr);
   const doc = JSON.parse(run.stdout) as Doc;
   assert.deepEqual((await validateBom(doc)).problems, []);
@@ -95,4 +97,12 @@ test("vouch bom hf://: the Hub repository, its commit and purl", async () => {
   assert.equal(model.purl, `pkg:huggingface/acme-ai/tiny-chat@${String(model.version)}`);
   const refs = (model.externalReferences as Doc[]).map((r) => r.type);
   assert.ok(refs.includes("vcs") && refs.includes("distribution"), refs.join(","));
+  // The cache snapshot given as a path is known by its repo and commit, and hashes through its links.
+  const snapshot = new CachedRepo(cache, "acme-ai/tiny-chat").snapshotDir(String(model.version));
+  const local = await runCli(["bom", snapshot, "--now", "2026-01-01T00:00:00Z"]);
+  assert.equal(local.code, 0, local.stderr);
+  const localModel = ((JSON.parse(local.stdout) as Doc).metadata as Doc).component as Doc;
+  assert.equal(localModel.purl, model.purl);
+  assert.deepEqual(localModel.properties, model.properties);
+  assert.ok(((localModel.properties as { name: string; value: string }[]).find((p) => p.name === "vouch:model-digest")!.value).startsWith("sha256:"));
 });
