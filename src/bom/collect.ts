@@ -3,7 +3,7 @@
  * weight headers), the model card (provenance's parser plus card-extra), config.json, the dependency
  * files (deps' extractors) and the root digest (sign's manifest).
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { systemClock, type Clock } from "../core/clock.js";
 import type { ArtifactReport } from "../core/types.js";
@@ -140,8 +140,9 @@ function datasetFacts(card: ModelCard, evalSets: { id: string; revision?: string
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** PyPI and conda packages; other ecosystems (npm) are not what a model needs to run. */
+/** PyPI and conda packages; other ecosystems (npm) are not what a model needs to run. A single-file model has none. */
 async function pythonPackages(dir: string): Promise<Package[]> {
+  if (!(await stat(dir)).isDirectory()) return [];
   const { packages } = await extractPackages(dir);
   return packages.filter((p) => p.ecosystem === "PyPI" || p.ecosystem === "conda");
 }

@@ -143,6 +143,12 @@ test("a GGUF-only repository: architecture and parameters from the GGUF header",
   assert.equal(graphOf(spdx).filter((e) => e.type === "software_File").length, 1);
 });
 
+test("a single weights file as the target: no card, no packages, still valid", async () => {
+  const { cdx } = await allBoms(join(ROOT, "test", "fixtures", "gguf", "valid_v3.gguf"));
+  assert.deepEqual(componentsOf(cdx).map((c) => c.name), ["valid_v3.gguf"]);
+  assert.equal(modelOf(cdx).name, "valid_v3.gguf");
+});
+
 test("a repository with every lock-file kind: pkg:pypi libraries and conda packages, one component per purl", async () => {
   const dir = folderWith({
     "requirements.txt": join(DEPS, "real", "requirements.txt"),
