@@ -7,16 +7,6 @@ import { Command, CommanderError } from "commander";
 import { VouchError } from "../core/errors.js";
 import { EXIT_ERROR, EXIT_OK } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
-import { registerScanCommand } from "./scan.js";
-import { registerSignCommand } from "./sign.js";
-import { registerVerifyCommand } from "./verify.js";
-import { registerDigestCommand } from "./digest.js";
-import { registerKeygenCommand } from "./keygen.js";
-import { registerPinCommand } from "./pin.js";
-import { registerAuditCommand } from "./audit.js";
-import { registerDbCommand } from "./db.js";
-import { registerProvenanceCommand } from "./provenance.js";
-import { registerBomCommand } from "./bom.js";
 import { TOOL_VERSION } from "../version.js";
 
 /** Options every command understands. */
@@ -27,25 +17,47 @@ export interface GlobalOptions {
   now?: string;
 }
 
+type Register = (program: Command, io: CliIo, done: (exitCode: number) => void) => void;
+
+/**
+ * Every command and where it lives. Modules load only when their command runs (or for help), so
+ * `vouch scan` does not pay for loading Sigstore, the OSV database or the BOM writers.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  scan: async () => (await import("./scan.js")).registerScanCommand,
+  sign: async () => (await import("./sign.js")).registerSignCommand,
+  verify: async () => (await import("./verify.js")).registerVerifyCommand,
+  digest: async () => (await import("./digest.js")).registerDigestCommand,
+  keygen: async () => (await import("./keygen.js")).registerKeygenCommand,
+  pin: async () => (await import("./pin.js")).registerPinCommand,
+  audit: async () => (await import("./audit.js")).registerAuditCommand,
+  db: async () => (await import("./db.js")).registerDbCommand,
+  provenance: async () => (await import("./provenance.js")).registerProvenanceCommand,
+  bom: async () => (await import("./bom.js")).registerBomCommand,
+};
+
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode = EXIT_OK;
   const program = buildProgram(io);
-  registerScanCommand(program, io, (code) => (exitCode = code));
-  registerSignCommand(program, io, (code) => (exitCode = code));
-  registerVerifyCommand(program, io, (code) => (exitCode = code));
-  registerDigestCommand(program, io, (code) => (exitCode = code));
-  registerKeygenCommand(program, io, (code) => (exitCode = code));
-  registerPinCommand(program, io, (code) => (exitCode = code));
-  registerAuditCommand(program, io, (code) => (exitCode = code));
-  registerDbCommand(program, io, (code) => (exitCode = code));
-  registerProvenanceCommand(program, io, (code) => (exitCode = code));
-  registerBomCommand(program, io, (code) => (exitCode = code));
   try {
+    const wanted = commandName(argv);
+    const names = wanted !== undefined && wanted in COMMANDS ? [wanted] : Object.keys(COMMANDS);
+    for (const name of names) (await COMMANDS[name]())(program, io, (code) => (exitCode = code));
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (e) {
     return exitCodeForError(e, io);
   }
+}
+
+/** The first word that is not a global option (or its value): the command to run, if any. */
+function commandName(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--config" || a === "--now") i++;
+    else if (!a.startsWith("-")) return a;
+  }
+  return undefined;
 }
 
 function buildProgram(io: CliIo): Command {
