@@ -47,3 +47,9 @@ export {
   type BomFormat, type BomOptions, type BomRenderOptions, type CycloneDxVersion, type BomValidation, type BomProblem, type ValidateOptions,
   type BomFacts, type ModelFacts, type FileFacts, type DatasetFacts, type LicenceFacts, type MetricFacts, type Considerations,
 } from "./bom/index.js";
+export {
+  gatherFacts, evaluatePolicy, loadPolicy, parsePolicy, defaultPolicy, factsDigest, renderCheck, checkReport, checkToSarif, DEFAULT_POLICY_YAML,
+  FACTS_VERSION, FACT_SOURCES, WEIGHT_FORMATS, CHECK_FORMATS,
+  type Facts, type FactSource, type FactSources, type GatherOptions, type Policy, type PolicyRule, type PolicyMode, type Waiver,
+  type EvaluationResult, type RuleOutcome, type RuleStatus, type Decision, type CheckFormat, type CheckReport,
+} from "./policy/index.js";

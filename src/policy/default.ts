@@ -1,0 +1,46 @@
+/**
+ * The built-in policy: usable as is, and the starting point `vouch policy init` prints.
+ */
+import { parsePolicy, type Policy } from "./load.js";
+
+export const DEFAULT_POLICY_YAML = `# Vouch policy: vouch check evaluates every rule against the facts about a model.
+# Each rule is a CEL expression over \`facts\` (see docs/policy.md) and \`params\`; true means it passes.
+version: 1
+# enforce: a failing rule fails the check (exit 1). warn: report, exit 0.
+mode: enforce
+params:
+  # Finding and vulnerability severities that block.
+  blockingSeverities: [critical, high]
+  # Weight formats that cannot run code when loaded.
+  safeWeightFormats: [safetensors, gguf, onnx, tflite]
+  # SPDX ids (lower case) of the licences the model may carry.
+  allowedLicences: [apache-2.0, mit, bsd-2-clause, bsd-3-clause, cc-by-4.0, cc0-1.0, openrail, creativeml-openrail-m]
+rules:
+  - name: no-blocking-findings
+    expr: params.blockingSeverities.all(s, facts.scan.findings[s] == 0)
+    message: the scanner found critical or high findings in the model's files; run vouch scan for details
+    severity: critical
+  - name: scan-complete
+    expr: facts.scan.verdicts.error == 0
+    message: some files could not be scanned to their end, so they cannot be judged safe
+    severity: high
+  - name: safe-weight-formats
+    expr: facts.scan.files.all(f, !f.weights || f.format in params.safeWeightFormats)
+    message: weights are in a format that can run code when loaded (pickle); convert them to safetensors or waive the files
+    severity: high
+  - name: no-fixable-vulnerabilities
+    expr: facts.audit.vulnerabilities.all(v, !(v.severity in params.blockingSeverities) || size(v.fixedIn) == 0)
+    message: a dependency has a critical or high vulnerability with a fix available; upgrade it (run vouch audit)
+    severity: high
+  - name: licence-allowed
+    expr: facts.licence.spdx in params.allowedLicences
+    message: the model card's licence is missing or not on the allowed list (params.allowedLicences)
+    severity: medium
+# Exceptions: a rule, why, who answers for it, and until when (optionally only for files matching path).
+waivers: []
+`;
+
+/** The built-in policy, validated like any other. */
+export function defaultPolicy(): Policy {
+  return parsePolicy(Buffer.from(DEFAULT_POLICY_YAML), "<built-in>");
+}

@@ -1,0 +1,102 @@
+/**
+ * Evaluation: one policy over one facts document, giving one decision and the reason for it per rule.
+ * Reads as its steps: for each rule -> fail if a fact it reads is unavailable -> narrow the facts by
+ * its path waivers -> run the expression -> apply a whole-rule waiver -> decide.
+ */
+import { createHash } from "node:crypto";
+import { isCelError } from "@bufbuild/cel";
+import { systemClock, type Clock } from "../core/clock.js";
+import { globMatches, isExpired } from "../core/suppress.js";
+import type { Severity } from "../core/types.js";
+import { canonicalJson } from "../report/json.js";
+import { summarizeFiles, type Facts } from "./facts.js";
+import type { Policy, PolicyMode, PolicyRule, Waiver } from "./load.js";
+
+/**
+ * `pass`: the expression held. `fail`: it did not, or a fact it reads is unavailable. `waived`: it
+ * failed but a waiver in force covers it. `error`: the expression could not be evaluated on these
+ * facts (counts as a failure: the gate fails closed).
+ */
+export type RuleStatus = "pass" | "fail" | "waived" | "error";
+
+export interface RuleOutcome {
+  name: string;
+  severity: Severity;
+  status: RuleStatus;
+  /** The rule's message for fail, the reason for error (or an unavailable fact), empty for pass. */
+  message: string;
+  /** The waivers that applied (whole-rule, or path waivers that removed files from its view). */
+  waivers: Waiver[];
+}
+
+/**
+ * `pass`: no rule failed. `fail`: a rule failed or errored in an enforcing policy. `warn`: the same in
+ * a policy with `mode: warn`, which reports but does not block.
+ */
+export type Decision = "pass" | "fail" | "warn";
+
+export interface EvaluationResult {
+  decision: Decision;
+  mode: PolicyMode;
+  /** `sha256:<hex>` of the policy file's bytes. */
+  policyDigest: string;
+  /** `sha256:<hex>` of the canonical JSON of the facts document. */
+  inputDigest: string;
+  /** When the evaluation ran, ISO 8601 (waiver expiry is judged at this instant). */
+  evaluatedAt: string;
+  /** In policy order. */
+  rules: RuleOutcome[];
+  /** Waivers past their expiry: they no longer apply. */
+  expiredWaivers: Waiver[];
+}
+
+export function evaluatePolicy(policy: Policy, facts: Facts, clock: Clock = systemClock): EvaluationResult {
+  const now = clock.now();
+  const active = policy.waivers.filter((w) => !isExpired(w, now));
+  const rules = policy.rules.map((rule) => evaluateRule(rule, facts, policy.params, active.filter((w) => w.rule === rule.name)));
+  const failed = rules.some((r) => r.status === "fail" || r.status === "error");
+  return {
+    decision: !failed ? "pass" : policy.mode === "warn" ? "warn" : "fail",
+    mode: policy.mode,
+    policyDigest: policy.digest,
+    inputDigest: factsDigest(facts),
+    evaluatedAt: now.toISOString(),
+    rules,
+    expiredWaivers: policy.waivers.filter((w) => isExpired(w, now)),
+  };
+}
+
+/** `sha256:<hex>` of the canonical JSON of `facts`. */
+export function factsDigest(facts: Facts): string {
+  return `sha256:${createHash("sha256").update(canonicalJson(facts)).digest("hex")}`;
+}
+
+function evaluateRule(rule: PolicyRule, facts: Facts, params: Record<string, unknown>, waivers: Waiver[]): RuleOutcome {
+  const base = { name: rule.name, severity: rule.severity };
+  const missing = rule.reads.filter((s) => !facts[s].available);
+  if (missing.length > 0) {
+    const reasons = missing.map((s) => { const f = facts[s]; return `facts.${s} is unavailable (${f.available ? "" : f.error})`; });
+    return { ...base, status: "fail", message: `${rule.message}: ${reasons.join("; ")}`, waivers: [] };
+  }
+  const pathWaivers = waivers.filter((w) => w.path !== undefined);
+  const whole = waivers.filter((w) => w.path === undefined);
+  const { view, used } = narrowByPath(facts, pathWaivers);
+  const result = rule.run(view, params);
+  if (isCelError(result)) return { ...base, status: "error", message: `the expression failed on these facts: ${result.message}`, waivers: used };
+  if (typeof result !== "boolean") return { ...base, status: "error", message: "the expression did not give a boolean", waivers: used };
+  if (result) return { ...base, status: "pass", message: "", waivers: used };
+  if (whole.length > 0) return { ...base, status: "waived", message: rule.message, waivers: [...used, ...whole] };
+  return { ...base, status: "fail", message: rule.message, waivers: used };
+}
+
+/** The facts with the scanned files a path waiver covers left out, and the waivers that covered any. */
+function narrowByPath(facts: Facts, waivers: Waiver[]): { view: Facts; used: Waiver[] } {
+  if (waivers.length === 0 || !facts.scan.available) return { view: facts, used: [] };
+  const used = new Set<Waiver>();
+  const kept = facts.scan.files.filter((f) => {
+    const covering = waivers.filter((w) => globMatches(w.path as string, f.path));
+    for (const w of covering) used.add(w);
+    return covering.length === 0;
+  });
+  return { view: { ...facts, scan: { available: true, ...summarizeFiles(kept) } }, used: [...used] };
+}

@@ -1,0 +1,238 @@
+/**
+ * The facts document: everything the policy gate knows about one model target, gathered from the
+ * library's own answers (scan, dependency audit, provenance, digest) into one plain JSON object that
+ * CEL expressions read as `facts`.
+ *
+ * Every fact source is an object with `available`. A source that could not be gathered (scanner error,
+ * no vulnerability database, unreadable card) is `{ available: false, error }` with none of its data
+ * fields, so every rule that reads it fails (see evaluate.ts): the gate fails closed.
+ */
+import { systemClock, type Clock } from "../core/clock.js";
+import { applySuppressions, type Suppression } from "../core/suppress.js";
+import { SEVERITIES, type ScanReport, type Severity, type Verdict } from "../core/types.js";
+import { audit } from "../deps/audit/audit.js";
+import type { AuditReport } from "../deps/types.js";
+import { provenance } from "../provenance/collect.js";
+import type { ProvenanceReport } from "../provenance/types.js";
+import { scan } from "../scan/scan.js";
+import { deriveVerdict } from "../scan/verdict.js";
+import { modelDigest } from "../sign/digest.js";
+
+/** Version of the facts document's shape; bumped on incompatible change. */
+export const FACTS_VERSION = "1";
+
+/** Formats that hold model weights. A file of any other format (json, text, ...) is not a weight file. */
+export const WEIGHT_FORMATS: readonly string[] = [
+  "pickle", "pytorch-zip", "torchscript-zip", "numpy-npy", "numpy-npz", "raw-tensor-data", "safetensors", "gguf", "onnx",
+  "hdf5", "keras-v3-zip", "tensorflow-savedmodel", "tensorflow-graphdef", "tflite",
+];
+
+/** A fact source that could not be gathered: why. */
+export interface Unavailable {
+  available: false;
+  /** The error, as a person reads it. */
+  error: string;
+}
+
+type Gathered<T> = ({ available: true } & T) | Unavailable;
+
+/** Counts per severity, every level present (0 when none). */
+export type SeverityCounts = Record<Severity, number>;
+
+/** One scanned file, as the policy sees it. */
+export interface FileFact {
+  /** POSIX path relative to the target. */
+  path: string;
+  /** Format detected from content (`safetensors`, `pickle`, `json`, ...). */
+  format: string;
+  verdict: Verdict;
+  /** True when `format` is one of WEIGHT_FORMATS. */
+  weights: boolean;
+  /** Unsuppressed findings per severity. */
+  findings: SeverityCounts;
+  /** Rule ids of the unsuppressed findings, sorted, deduplicated. */
+  rules: string[];
+}
+
+export interface ScanFacts {
+  /** Every file, sorted by path. */
+  files: FileFact[];
+  /** Unsuppressed findings per severity, over all files. */
+  findings: SeverityCounts;
+  /** Files per verdict. */
+  verdicts: Record<Verdict, number>;
+  /** Unsuppressed findings per rule id. */
+  rules: Record<string, number>;
+}
+
+/** One unsuppressed vulnerability of one dependency. */
+export interface VulnerabilityFact {
+  package: string;
+  version: string;
+  /** Primary advisory id. */
+  id: string;
+  severity: Severity;
+  /** Versions that fix it, ascending; empty when no fix is known. */
+  fixedIn: string[];
+}
+
+export interface AuditFacts {
+  /** Packages found in the target's requirements and lock files. */
+  packages: number;
+  /** Packages without an exact version (cannot be judged). */
+  unresolved: number;
+  vulnerabilities: VulnerabilityFact[];
+}
+
+export interface LicenceFacts {
+  /** The card's `license` as written; empty when none. */
+  id: string;
+  /** Its SPDX id, lower case; empty when it has none. */
+  spdx: string;
+}
+
+export interface CardFacts {
+  /** True when the model has a README.md. */
+  present: boolean;
+  /** Front matter keys that are absent. */
+  missing: string[];
+  baseModels: string[];
+  datasets: string[];
+}
+
+export interface DigestFacts {
+  /** `sha256:<hex>`: the root digest over every file, as `vouch digest` prints it. */
+  value: string;
+}
+
+/** The input document of a policy evaluation. */
+export interface Facts {
+  factsVersion: string;
+  /** The target as given. */
+  target: string;
+  scan: Gathered<ScanFacts>;
+  audit: Gathered<AuditFacts>;
+  licence: Gathered<LicenceFacts>;
+  card: Gathered<CardFacts>;
+  digest: Gathered<DigestFacts>;
+}
+
+/** Names of the fact sources, as rules read them (`facts.scan`, ...). */
+export const FACT_SOURCES = ["scan", "audit", "licence", "card", "digest"] as const;
+export type FactSource = (typeof FACT_SOURCES)[number];
+
+/** Where the facts come from: the library by default; tests substitute a source that fails. */
+export interface FactSources {
+  scan(target: string, clock: Clock): Promise<ScanReport>;
+  audit(target: string, dbDir: string, clock: Clock): Promise<AuditReport>;
+  provenance(target: string, clock: Clock): Promise<ProvenanceReport>;
+  digest(target: string): Promise<string>;
+}
+
+export const LIBRARY_SOURCES: FactSources = {
+  scan: (target, clock) => scan([target], { clock }),
+  audit: async (target, dbDir, clock) => (await audit([target], { dbDir, clock })).report,
+  // Offline: the gate judges what is on disk, and must not depend on the network being up.
+  provenance: (target, clock) => provenance(target, { clock, hub: { offline: true } }),
+  digest: (target) => modelDigest(target),
+};
+
+export interface GatherOptions {
+  clock?: Clock;
+  /** The vulnerability database (see `resolveDbDir`). Absent: the audit fact is unavailable. */
+  dbDir?: string;
+  /** Scanner suppressions (vouch.yaml of the working directory): suppressed findings do not count. */
+  suppressions?: readonly Suppression[];
+  /** Replace some sources (tests). */
+  sources?: Partial<FactSources>;
+}
+
+/** Gathers every fact about a local model target. Never throws for a source: it records it unavailable. */
+export async function gatherFacts(target: string, options: GatherOptions = {}): Promise<Facts> {
+  const clock = options.clock ?? systemClock;
+  const sources = { ...LIBRARY_SOURCES, ...options.sources };
+  const [scanF, auditF, prov, digestF] = await Promise.all([
+    attempt(async () => scanFacts(applySuppressions(await sources.scan(target, clock), options.suppressions ?? [], clock, { deriveVerdict }).report)),
+    options.dbDir === undefined
+      ? Promise.resolve<Unavailable>({ available: false, error: "no vulnerability database was given" })
+      : attempt(async () => auditFacts(await sources.audit(target, options.dbDir as string, clock))),
+    attempt(async () => await sources.provenance(target, clock)),
+    attempt(async () => ({ value: await sources.digest(target) })),
+  ]);
+  return {
+    factsVersion: FACTS_VERSION,
+    target,
+    scan: scanF,
+    audit: auditF,
+    licence: prov.available ? { available: true, ...licenceFacts(prov) } : prov,
+    card: prov.available ? { available: true, ...cardFacts(prov) } : prov,
+    digest: digestF,
+  };
+}
+
+async function attempt<T extends object>(gather: () => Promise<T>): Promise<Gathered<T>> {
+  try {
+    return { available: true, ...(await gather()) };
+  } catch (e) {
+    return { available: false, error: errorText(e) };
+  }
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return "describe" in e && typeof e.describe === "function" ? String(e.describe()) : e.message;
+  return String(e);
+}
+
+function zeroCounts(): SeverityCounts {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as SeverityCounts;
+}
+
+/** Scan facts from a report whose suppressions were applied. */
+export function scanFacts(report: ScanReport): ScanFacts {
+  const files = report.artifacts.map((a): FileFact => {
+    const live = a.findings.filter((f) => f.suppressed === undefined);
+    const findings = zeroCounts();
+    for (const f of live) findings[f.severity]++;
+    return {
+      path: a.path,
+      format: a.format,
+      verdict: a.verdict,
+      weights: WEIGHT_FORMATS.includes(a.format),
+      findings,
+      rules: [...new Set(live.map((f) => f.ruleId))].sort(),
+    };
+  });
+  return summarizeFiles(files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0)));
+}
+
+/** Totals over `files` (also used for the view of a rule whose waivers exclude some paths). */
+export function summarizeFiles(files: FileFact[]): ScanFacts {
+  const findings = zeroCounts();
+  const verdicts: Record<Verdict, number> = { malicious: 0, suspicious: 0, clean: 0, error: 0 };
+  const rules: Record<string, number> = {};
+  for (const f of files) {
+    for (const s of SEVERITIES) findings[s] += f.findings[s];
+    verdicts[f.verdict]++;
+    for (const r of f.rules) rules[r] = (rules[r] ?? 0) + 1;
+  }
+  return { files, findings, verdicts, rules };
+}
+
+function auditFacts(report: AuditReport): AuditFacts {
+  const vulnerabilities: VulnerabilityFact[] = [];
+  for (const p of report.packages) {
+    for (const v of p.vulnerabilities) {
+      if (v.suppressed !== undefined) continue;
+      vulnerabilities.push({ package: p.package.name, version: p.package.version ?? "", id: v.id, severity: v.severity.level, fixedIn: v.fixedIn });
+    }
+  }
+  return { packages: report.summary.packages, unresolved: report.summary.unresolved, vulnerabilities };
+}
+
+function licenceFacts(p: ProvenanceReport): LicenceFacts {
+  return { id: p.card.license ?? "", spdx: (p.card.licenseSpdx ?? "").toLowerCase() };
+}
+
+function cardFacts(p: ProvenanceReport): CardFacts {
+  return { present: p.card.present, missing: p.card.missing, baseModels: p.card.baseModels, datasets: p.card.datasets };
+}

@@ -1,0 +1,180 @@
+/**
+ * Policy files: YAML documents of named CEL rules, validated when loaded. Every expression is parsed
+ * and then checked by a trial evaluation against a complete facts document of the right shape (every
+ * source available, no findings): an unknown field, a function applied to the wrong type or a result
+ * that is not a boolean is a load error naming the rule, never a surprise in CI.
+ *
+ * @bufbuild/cel 0.6 does not export its static type checker, so the trial evaluation is the check: it
+ * catches what the checker would on every branch the trial takes (a branch behind `&&` or inside a
+ * comprehension over an empty list is parsed and planned, not run).
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { celEnv, CelScalar, isCelError, mapType, parse, plan, type CelResult } from "@bufbuild/cel";
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import { VouchError } from "../core/errors.js";
+import { suppressionSchema, type Suppression } from "../core/suppress.js";
+import { SEVERITIES, type Severity } from "../core/types.js";
+import { FACT_SOURCES, FACTS_VERSION, summarizeFiles, type Facts, type FactSource } from "./facts.js";
+
+export type PolicyMode = "enforce" | "warn";
+
+export interface PolicyRule {
+  /** Stable name, used in output, SARIF rule ids and waivers. */
+  name: string;
+  /** CEL expression over `facts` and `params`; true means the rule passes. */
+  expr: string;
+  /** Shown when the rule fails: what is wrong and what to do. */
+  message: string;
+  severity: Severity;
+  /** Fact sources the expression reads (`facts.scan` -> `scan`): when one is unavailable the rule fails. */
+  reads: FactSource[];
+  /** The planned expression. */
+  run: (facts: Facts, params: Record<string, unknown>) => CelResult;
+}
+
+/** An exception to one rule, with who decided, why and until when. `path` limits it to scanned files matching the glob. */
+export type Waiver = Pick<Suppression, "rule" | "reason" | "owner" | "expires" | "path">;
+
+export interface Policy {
+  version: 1;
+  mode: PolicyMode;
+  params: Record<string, unknown>;
+  rules: PolicyRule[];
+  waivers: Waiver[];
+  /** `sha256:<hex>` of the policy file's bytes. */
+  digest: string;
+  /** Where it was read from (`<built-in>` for the default policy). */
+  source: string;
+}
+
+const RULE_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+const policySchema = z.strictObject({
+  version: z.literal(1, { error: "must be 1" }),
+  mode: z.enum(["enforce", "warn"]).default("enforce"),
+  params: z.record(z.string(), z.unknown()).default({}),
+  rules: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(RULE_NAME, { error: "must be lower-case words joined by dashes (no-critical-findings)" }),
+        expr: z.string().trim().min(1, { error: "must be a CEL expression" }),
+        message: z.string().trim().min(1, { error: "must say what is wrong when the rule fails" }),
+        severity: z.enum(SEVERITIES as [Severity, ...Severity[]]).default("high"),
+      }),
+    )
+    .min(1, { error: "must have at least one rule" }),
+  waivers: z
+    .array(
+      suppressionSchema.refine((w) => w.digest === undefined, { error: "a waiver names a rule and optionally a path, not a digest" }),
+    )
+    .default([]),
+});
+
+const env = celEnv({
+  variables: { facts: mapType(CelScalar.STRING, CelScalar.DYN), params: mapType(CelScalar.STRING, CelScalar.DYN) },
+});
+
+/** Reads and validates a policy file. Errors are VouchError E_POLICY (exit 2). */
+export async function loadPolicy(file: string, cwd: string = process.cwd()): Promise<Policy> {
+  const path = resolve(cwd, file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new VouchError("E_POLICY", `cannot read the policy (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
+      file: path,
+      hint: "Give an existing file with --policy, or write one with `vouch policy init > vouch-policy.yaml`",
+    });
+  }
+  return parsePolicy(bytes, path);
+}
+
+/** Validates a policy from its bytes; `source` names it in errors. */
+export function parsePolicy(bytes: Uint8Array, source: string): Policy {
+  const text = Buffer.from(bytes).toString("utf8");
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw policyError(source, `is not valid YAML: ${doc.errors[0].message}`);
+  const parsed = policySchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw policyError(source, `${describePath(doc.toJS(), issue.path)} ${issue.message}`);
+  }
+  const names = new Set<string>();
+  for (const r of parsed.data.rules) {
+    if (names.has(r.name)) throw policyError(source, `rule ${r.name} is defined twice`);
+    names.add(r.name);
+  }
+  for (const w of parsed.data.waivers) {
+    if (!names.has(w.rule)) throw policyError(source, `a waiver names rule ${w.rule}, which the policy does not define`);
+  }
+  const params = parsed.data.params;
+  const rules = parsed.data.rules.map((r) => compileRule(r, params, source));
+  return {
+    version: 1,
+    mode: parsed.data.mode,
+    params,
+    rules,
+    waivers: parsed.data.waivers as Waiver[],
+    digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}`,
+    source,
+  };
+}
+
+function compileRule(r: { name: string; expr: string; message: string; severity: Severity }, params: Record<string, unknown>, source: string): PolicyRule {
+  type Planned = (ctx: Record<string, unknown>) => CelResult;
+  let planned: Planned;
+  try {
+    planned = plan(env, parse(r.expr)) as unknown as Planned;
+  } catch (e) {
+    // The parser's message starts with `<input>:LINE:COLUMN:`; name the rule instead of `<input>`.
+    const msg = e instanceof Error ? e.message.replace(/^<input>:/, "") : String(e);
+    throw policyError(source, `rule ${r.name}: the expression does not parse at ${msg}`);
+  }
+  const run = (facts: Facts, p: Record<string, unknown>): CelResult =>
+    planned({ facts, params: p });
+  const trial = run(trialFacts(), params);
+  if (isCelError(trial)) throw policyError(source, `rule ${r.name}: the expression does not type-check: ${trial.message}`);
+  if (typeof trial !== "boolean") throw policyError(source, `rule ${r.name}: the expression must be a boolean, not ${typeof trial === "string" ? "a string" : "a " + typeName(trial)}`);
+  const reads = FACT_SOURCES.filter((s) => new RegExp(`\\bfacts\\s*\\.\\s*${s}\\b|\\bfacts\\s*\\[\\s*['"]${s}['"]`).test(r.expr));
+  return { ...r, reads, run };
+}
+
+function typeName(v: unknown): string {
+  if (typeof v === "bigint") return "int";
+  if (typeof v === "number") return "double";
+  if (v === null) return "null";
+  return typeof v === "object" ? "list or map" : typeof v;
+}
+
+/** A complete facts document of the documented shape: every source available, nothing found. */
+export function trialFacts(): Facts {
+  return {
+    factsVersion: FACTS_VERSION,
+    target: "trial",
+    scan: { available: true, ...summarizeFiles([]) },
+    audit: { available: true, packages: 0, unresolved: 0, vulnerabilities: [] },
+    licence: { available: true, id: "", spdx: "" },
+    card: { available: true, present: false, missing: [], baseModels: [], datasets: [] },
+    digest: { available: true, value: "sha256:" + "0".repeat(64) },
+  };
+}
+
+function describePath(root: unknown, path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "the policy";
+  // rules[2].expr -> `rule <name>: expr`, so the error names the rule as the author wrote it.
+  if (path[0] === "rules" && typeof path[1] === "number") {
+    const rule = (root as { rules?: { name?: unknown }[] }).rules?.[path[1]];
+    const name = typeof rule?.name === "string" ? rule.name : `#${path[1] + 1}`;
+    return `rule ${name}: ${path.slice(2).map(String).join(".") || "entry"}`;
+  }
+  return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+}
+
+function policyError(source: string, message: string): VouchError {
+  return new VouchError("E_POLICY", `policy ${source}: ${message}`, {
+    hint: "Fix the policy; `vouch policy init` prints a complete example",
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * Output of a check: text for people, JSON (facts and evaluation) for tools, SARIF 2.1.0 for
+ * code-scanning dashboards.
+ */
+import type { Severity } from "../core/types.js";
+import { canonicalJson } from "../report/json.js";
+import { TOOL_NAME, TOOL_VERSION } from "../version.js";
+import type { EvaluationResult, RuleOutcome, RuleStatus } from "./evaluate.js";
+import type { Facts } from "./facts.js";
+import type { Policy } from "./load.js";
+
+export const CHECK_FORMATS = ["text", "json", "sarif"] as const;
+export type CheckFormat = (typeof CHECK_FORMATS)[number];
+
+/** What `vouch check --format json` prints. */
+export interface CheckReport {
+  tool: { name: string; version: string };
+  target: string;
+  /** Where the policy came from (a path, or `<built-in>`). */
+  policy: string;
+  evaluation: EvaluationResult;
+  facts: Facts;
+}
+
+export function checkReport(policy: Policy, facts: Facts, evaluation: EvaluationResult): CheckReport {
+  return { tool: { name: TOOL_NAME, version: TOOL_VERSION }, target: facts.target, policy: policy.source, evaluation, facts };
+}
+
+export function renderCheck(report: CheckReport, policy: Policy, format: CheckFormat): string {
+  if (format === "json") return canonicalJson(report);
+  if (format === "sarif") return `${JSON.stringify(checkToSarif(report, policy), null, 2)}\n`;
+  return renderText(report);
+}
+
+const MARK: Record<RuleStatus, string> = { pass: "PASS  ", fail: "FAIL  ", waived: "WAIVED", error: "ERROR " };
+
+function renderText(report: CheckReport): string {
+  const e = report.evaluation;
+  const lines = [`vouch check ${report.target} (policy ${report.policy}, ${e.mode})`, ""];
+  for (const r of e.rules) {
+    lines.push(`${MARK[r.status]} ${r.name}${r.message !== "" ? `: ${r.message}` : ""}`);
+    for (const w of r.waivers) lines.push(`         waived${w.path ? ` for ${w.path}` : ""}: ${w.reason} (owner ${w.owner}${w.expires ? `, until ${w.expires}` : ""})`);
+  }
+  for (const w of e.expiredWaivers) lines.push(`note: the waiver of ${w.rule}${w.path ? ` for ${w.path}` : ""} (owner ${w.owner}) expired on ${w.expires}`);
+  const counts = (s: RuleStatus) => e.rules.filter((r) => r.status === s).length;
+  lines.push("", `${e.decision.toUpperCase()}: ${counts("pass")} passed, ${counts("fail")} failed, ${counts("error")} errors, ${counts("waived")} waived`);
+  lines.push(`policy ${e.policyDigest}`, `input  ${e.inputDigest}`);
+  return `${lines.join("\n")}\n`;
+}
+
+const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", high: "error", medium: "warning", low: "note", info: "note" };
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.0", low: "3.0", info: "0.0" };
+
+/** SARIF rule id of a policy rule: stable across runs of one policy. */
+export function sarifRuleId(name: string): string {
+  return `policy/${name}`;
+}
+
+/** One SARIF run: every policy rule as a reporting descriptor, a result per rule that did not pass. */
+export function checkToSarif(report: CheckReport, policy: Policy): Record<string, unknown> {
+  const rules = policy.rules.map((r) => ({
+    id: sarifRuleId(r.name),
+    name: r.name,
+    shortDescription: { text: r.message },
+    fullDescription: { text: `Policy rule ${r.name}: ${r.expr}` },
+    help: { text: `${r.message}. The rule passes when this CEL expression holds over the check's facts: ${r.expr}` },
+    defaultConfiguration: { level: LEVEL[r.severity] },
+    properties: { "security-severity": SECURITY_SEVERITY[r.severity], tags: ["security", "policy"] },
+  }));
+  const results = report.evaluation.rules
+    .map((o, ruleIndex) => ({ o, ruleIndex }))
+    .filter(({ o }) => o.status !== "pass")
+    .map(({ o, ruleIndex }) => sarifResult(o, ruleIndex, report.target));
+  return {
+    $schema: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: TOOL_NAME, version: TOOL_VERSION, informationUri: "https://www.npmjs.com/package/vouch", rules } },
+        results,
+        properties: {
+          decision: report.evaluation.decision,
+          policyDigest: report.evaluation.policyDigest,
+          inputDigest: report.evaluation.inputDigest,
+        },
+      },
+    ],
+  };
+}
+
+function sarifResult(o: RuleOutcome, ruleIndex: number, target: string): Record<string, unknown> {
+  return {
+    ruleId: sarifRuleId(o.name),
+    ruleIndex,
+    level: LEVEL[o.severity],
+    message: { text: o.status === "error" ? `${o.name}: ${o.message}` : o.message },
+    locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(target.replace(/\\/g, "/")) } } }],
+    ...(o.status === "waived"
+      ? { suppressions: o.waivers.map((w) => ({ kind: "external", status: "accepted", justification: `${w.reason} (owner ${w.owner}${w.expires ? `, until ${w.expires}` : ""})` })) }
+      : {}),
+    properties: { status: o.status },
+  };
+}
