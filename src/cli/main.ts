@@ -34,6 +34,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   db: async () => (await import("./db.js")).registerDbCommand,
   provenance: async () => (await import("./provenance.js")).registerProvenanceCommand,
   bom: async () => (await import("./bom.js")).registerBomCommand,
+  check: async () => (await import("./check.js")).registerCheckCommand,
+  policy: async () => (await import("./policy.js")).registerPolicyCommand,
 };
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -1,0 +1,71 @@
+/**
+ * `vouch check TARGET`: the policy gate. Parses the flags, loads the policy (from --policy, else
+ * vouch-policy.yaml in the working directory, else the built-in one; never from the target), gathers
+ * the facts, evaluates and renders. Exit 0 pass (or warn), 1 fail, 2 usage or policy error.
+ */
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import { Option, type Command } from "commander";
+import { resolveClock } from "../core/clock.js";
+import { loadConfig } from "../core/config.js";
+import { resolveDbDir } from "../deps/db/paths.js";
+import { defaultPolicy } from "../policy/default.js";
+import { evaluatePolicy } from "../policy/evaluate.js";
+import { gatherFacts } from "../policy/facts.js";
+import { loadPolicy, type Policy } from "../policy/load.js";
+import { CHECK_FORMATS, checkReport, renderCheck, type CheckFormat } from "../policy/render.js";
+import { EXIT_FINDINGS, EXIT_OK } from "./exit-codes.js";
+import { warn, writeOutput, type CliIo } from "./io.js";
+import type { GlobalOptions } from "./main.js";
+
+/** The policy file looked for in the working directory when --policy is not given. */
+export const POLICY_FILE = "vouch-policy.yaml";
+
+interface CheckOptions {
+  policy?: string;
+  format: CheckFormat;
+  output?: string;
+  db?: string;
+}
+
+export function registerCheckCommand(program: Command, io: CliIo, done: (exitCode: number) => void): void {
+  program
+    .command("check")
+    .description("evaluate a policy over the facts about a model (scan, dependency audit, licence, digest): exit 0 pass, 1 fail")
+    .argument("<target>", "model folder or file")
+    .option("-p, --policy <file>", `the policy (default: ${POLICY_FILE} in the working directory, else the built-in policy)`)
+    .addOption(new Option("-f, --format <format>", "output format").choices(CHECK_FORMATS).default("text"))
+    .option("-o, --output <file>", "write the result to FILE instead of stdout")
+    .option("--db <dir>", "the vulnerability database (default: VOUCH_DB_DIR, else ~/.cache/vouch/osv)")
+    .action(async (target: string, options: CheckOptions, command: Command) => {
+      done(await runCheck(target, command.optsWithGlobals<GlobalOptions & CheckOptions>(), io));
+    });
+}
+
+async function runCheck(target: string, options: GlobalOptions & CheckOptions, io: CliIo): Promise<number> {
+  const clock = resolveClock(options.now, io.env);
+  const policy = await choosePolicy(options.policy, io);
+  const config = await loadConfig({ cwd: io.cwd, configPath: options.config, targets: [target] });
+  const facts = await gatherFacts(target, {
+    clock,
+    dbDir: resolveDbDir(options.db, io.env, io.cwd),
+    suppressions: config.suppressions,
+  });
+  const evaluation = evaluatePolicy(policy, facts, clock);
+  for (const w of evaluation.expiredWaivers) {
+    warn(io, `the waiver of ${w.rule}${w.path ? ` for ${w.path}` : ""} (owner ${w.owner}) expired on ${w.expires}; it no longer applies`);
+  }
+  await writeOutput(renderCheck(checkReport(policy, facts, evaluation), policy, options.format), options.output, io);
+  return evaluation.decision === "fail" ? EXIT_FINDINGS : EXIT_OK;
+}
+
+async function choosePolicy(given: string | undefined, io: CliIo): Promise<Policy> {
+  if (given !== undefined) return loadPolicy(given, io.cwd);
+  const local = join(io.cwd, POLICY_FILE);
+  try {
+    await access(local);
+  } catch {
+    return defaultPolicy();
+  }
+  return loadPolicy(local, io.cwd);
+}
