@@ -4,7 +4,7 @@
  * the facts, evaluates and renders. Exit 0 pass (or warn), 1 fail, 2 usage or policy error.
  */
 import { access } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { resolveClock } from "../core/clock.js";
 import { loadConfig } from "../core/config.js";
@@ -26,6 +26,7 @@ interface CheckOptions {
   format: CheckFormat;
   output?: string;
   db?: string;
+  lock?: string;
 }
 
 export function registerCheckCommand(program: Command, io: CliIo, done: (exitCode: number) => void): void {
@@ -36,6 +37,7 @@ export function registerCheckCommand(program: Command, io: CliIo, done: (exitCod
     .option("-p, --policy <file>", `the policy (default: ${POLICY_FILE} in the working directory, else the built-in policy)`)
     .addOption(new Option("-f, --format <format>", "output format").choices(CHECK_FORMATS).default("text"))
     .option("-o, --output <file>", "write the result to FILE instead of stdout")
+    .option("--lock <file>", "verify the model against this vouch.lock (facts.lock; required when params.requireLock)")
     .option("--db <dir>", "the vulnerability database (default: VOUCH_DB_DIR, else ~/.cache/vouch/osv)")
     .action(async (target: string, options: CheckOptions, command: Command) => {
       done(await runCheck(target, command.optsWithGlobals<GlobalOptions & CheckOptions>(), io));
@@ -50,6 +52,7 @@ async function runCheck(target: string, options: GlobalOptions & CheckOptions, i
     clock,
     dbDir: resolveDbDir(options.db, io.env, io.cwd),
     suppressions: config.suppressions,
+    ...(options.lock !== undefined ? { lockPath: resolve(io.cwd, options.lock) } : {}),
   });
   const evaluation = evaluatePolicy(policy, facts, clock);
   for (const w of evaluation.expiredWaivers) {

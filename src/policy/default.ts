@@ -13,6 +13,8 @@ params:
   blockingSeverities: [critical, high]
   # Weight formats that cannot run code when loaded.
   safeWeightFormats: [safetensors, gguf, onnx, tflite]
+  # true: the model must match a vouch.lock given with --lock (write one with vouch pin).
+  requireLock: false
   # SPDX ids (lower case) of the licences the model may carry.
   allowedLicences: [apache-2.0, mit, bsd-2-clause, bsd-3-clause, cc-by-4.0, cc0-1.0, openrail, creativeml-openrail-m]
 rules:
@@ -36,6 +38,10 @@ rules:
     expr: facts.licence.spdx in params.allowedLicences
     message: the model card's licence is missing or not on the allowed list (params.allowedLicences)
     severity: medium
+  - name: lock-verified
+    expr: "!params.requireLock || (facts.lock.given && facts.lock.verified)"
+    message: the model must match the vouch.lock given with --lock (params.requireLock), and does not or none was given
+    severity: high
 # Exceptions: a rule, why, who answers for it, and until when (optionally only for files matching path).
 waivers: []
 `;

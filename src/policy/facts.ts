@@ -17,6 +17,8 @@ import type { ProvenanceReport } from "../provenance/types.js";
 import { scan } from "../scan/scan.js";
 import { deriveVerdict } from "../scan/verdict.js";
 import { modelDigest } from "../sign/digest.js";
+import { isVerificationFailure } from "../sign/errors.js";
+import { verifyLock } from "../sign/pin/pin.js";
 
 /** Version of the facts document's shape; bumped on incompatible change. */
 export const FACTS_VERSION = "1";
@@ -105,6 +107,17 @@ export interface DigestFacts {
   value: string;
 }
 
+export interface LockFacts {
+  /** True when a lock file was given (`--lock`); false means there is nothing to verify. */
+  given: boolean;
+  /** True when the model matches the lock file exactly (every file, and the revision when both know one). */
+  verified: boolean;
+  /** Why verification failed (which files differ); empty when verified or not given. */
+  problem: string;
+  /** The revision the lock pins; empty when it pins none. */
+  revision: string;
+}
+
 /** The input document of a policy evaluation. */
 export interface Facts {
   factsVersion: string;
@@ -115,10 +128,12 @@ export interface Facts {
   licence: Gathered<LicenceFacts>;
   card: Gathered<CardFacts>;
   digest: Gathered<DigestFacts>;
+  /** Verification against a vouch.lock given by the caller (never one found in the target). */
+  lock: Gathered<LockFacts>;
 }
 
 /** Names of the fact sources, as rules read them (`facts.scan`, ...). */
-export const FACT_SOURCES = ["scan", "audit", "licence", "card", "digest"] as const;
+export const FACT_SOURCES = ["scan", "audit", "licence", "card", "digest", "lock"] as const;
 export type FactSource = (typeof FACT_SOURCES)[number];
 
 /** Where the facts come from: the library by default; tests substitute a source that fails. */
@@ -127,6 +142,8 @@ export interface FactSources {
   audit(target: string, dbDir: string, clock: Clock): Promise<AuditReport>;
   provenance(target: string, clock: Clock): Promise<ProvenanceReport>;
   digest(target: string): Promise<string>;
+  /** Resolves with the pinned revision (empty when none) or throws: a VerificationFailure when the model differs. */
+  verifyLock(target: string, lockPath: string): Promise<string>;
 }
 
 export const LIBRARY_SOURCES: FactSources = {
@@ -135,6 +152,7 @@ export const LIBRARY_SOURCES: FactSources = {
   // Offline: the gate judges what is on disk, and must not depend on the network being up.
   provenance: (target, clock) => provenance(target, { clock, hub: { offline: true } }),
   digest: (target) => modelDigest(target),
+  verifyLock: async (target, lockPath) => (await verifyLock(target, lockPath)).lock.revision ?? "",
 };
 
 export interface GatherOptions {
@@ -143,6 +161,8 @@ export interface GatherOptions {
   dbDir?: string;
   /** Scanner suppressions (vouch.yaml of the working directory): suppressed findings do not count. */
   suppressions?: readonly Suppression[];
+  /** A vouch.lock to verify the model against (from the working directory or the command line). */
+  lockPath?: string;
   /** Replace some sources (tests). */
   sources?: Partial<FactSources>;
 }
@@ -151,13 +171,14 @@ export interface GatherOptions {
 export async function gatherFacts(target: string, options: GatherOptions = {}): Promise<Facts> {
   const clock = options.clock ?? systemClock;
   const sources = { ...LIBRARY_SOURCES, ...options.sources };
-  const [scanF, auditF, prov, digestF] = await Promise.all([
+  const [scanF, auditF, prov, digestF, lockF] = await Promise.all([
     attempt(async () => scanFacts(applySuppressions(await sources.scan(target, clock), options.suppressions ?? [], clock, { deriveVerdict }).report)),
     options.dbDir === undefined
       ? Promise.resolve<Unavailable>({ available: false, error: "no vulnerability database was given" })
       : attempt(async () => auditFacts(await sources.audit(target, options.dbDir as string, clock))),
     attempt(async () => await sources.provenance(target, clock)),
     attempt(async () => ({ value: await sources.digest(target) })),
+    attempt(() => lockFacts(target, options.lockPath, sources)),
   ]);
   return {
     factsVersion: FACTS_VERSION,
@@ -167,7 +188,19 @@ export async function gatherFacts(target: string, options: GatherOptions = {}): 
     licence: prov.available ? { available: true, ...licenceFacts(prov) } : prov,
     card: prov.available ? { available: true, ...cardFacts(prov) } : prov,
     digest: digestF,
+    lock: lockF,
   };
+}
+
+/** A model that differs from its lock is a fact (verified: false); a lock that cannot be read is not. */
+async function lockFacts(target: string, lockPath: string | undefined, sources: FactSources): Promise<LockFacts> {
+  if (lockPath === undefined) return { given: false, verified: false, problem: "", revision: "" };
+  try {
+    return { given: true, verified: true, problem: "", revision: await sources.verifyLock(target, lockPath) };
+  } catch (e) {
+    if (!isVerificationFailure(e)) throw e;
+    return { given: true, verified: false, problem: errorText(e), revision: "" };
+  }
 }
 
 async function attempt<T extends object>(gather: () => Promise<T>): Promise<Gathered<T>> {

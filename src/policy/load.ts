@@ -159,6 +159,7 @@ export function trialFacts(): Facts {
     licence: { available: true, id: "", spdx: "" },
     card: { available: true, present: false, missing: [], baseModels: [], datasets: [] },
     digest: { available: true, value: "sha256:" + "0".repeat(64) },
+    lock: { available: true, given: false, verified: false, problem: "", revision: "" },
   };
 }
 

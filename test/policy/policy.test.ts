@@ -11,6 +11,8 @@ import { after, before, test } from "node:test";
 import { fixedClock } from "../../src/core/clock.js";
 import { VouchError } from "../../src/core/errors.js";
 import { importOsv } from "../../src/deps/db/import.js";
+import { encodeLock } from "../../src/sign/pin/lock.js";
+import { pinModel } from "../../src/sign/pin/pin.js";
 import {
   defaultPolicy, DEFAULT_POLICY_YAML, evaluatePolicy, factsDigest, gatherFacts, loadPolicy, parsePolicy,
   type EvaluationResult, type Facts, type RuleStatus,
@@ -198,4 +200,28 @@ test("a non-boolean expression, a bad severity, an unknown waiver rule and a wai
   assert.match((await policyError(() => parsePolicy(Buffer.from(waiver("{rule: r2, reason: x, owner: y}")), "p"))).message, /names rule r2/);
   assert.match((await policyError(() => parsePolicy(Buffer.from(waiver("{rule: r1, reason: x}")), "p"))).message, /owner/);
   assert.match((await policyError(() => parsePolicy(Buffer.from("version: 2\nrules: []\n"), "p"))).message, /version/);
+});
+
+test("lock-verified: passes when not required; with requireLock it needs a lock the model matches", async () => {
+  const requiring = parsePolicy(Buffer.from(DEFAULT_POLICY_YAML.replace("requireLock: false", "requireLock: true")), "lock.yaml");
+  const model = join(work, "locked");
+  cpSync(TINY, model, { recursive: true });
+  const lockPath = join(work, "vouch.lock");
+  writeFileSync(lockPath, encodeLock({ ...(await pinModel(model)), target: "locked" }));
+  const gather = () => gatherFacts(model, { clock: CLOCK, dbDir, lockPath });
+
+  assert.equal(statusOf((await check(model)).result, "lock-verified"), "pass", "not required, not given");
+  assert.equal(statusOf(evaluatePolicy(requiring, await gatherFacts(model, { clock: CLOCK, dbDir }), CLOCK), "lock-verified"), "fail", "required, not given");
+  const matching = await gather();
+  assert.deepEqual(matching.lock, { available: true, given: true, verified: true, problem: "", revision: "" });
+  assert.equal(statusOf(evaluatePolicy(requiring, matching, CLOCK), "lock-verified"), "pass");
+
+  writeFileSync(join(model, "config.json"), "{}\n");
+  const changed = await gather();
+  assert.ok(changed.lock.available && !changed.lock.verified && /config\.json/.test(changed.lock.problem), JSON.stringify(changed.lock));
+  assert.equal(statusOf(evaluatePolicy(requiring, changed, CLOCK), "lock-verified"), "fail");
+
+  const unreadable = await gatherFacts(model, { clock: CLOCK, dbDir, lockPath: join(work, "no.lock") });
+  assert.equal(unreadable.lock.available, false, "a lock that cannot be read is an unavailable fact, not a verdict");
+  assert.equal(statusOf(evaluatePolicy(defaultPolicy(), unreadable, CLOCK), "lock-verified"), "fail", "fail closed even when not required");
 });
