@@ -1,6 +1,6 @@
 /**
  * Output of a check: text for people, JSON (facts and evaluation) for tools, SARIF 2.1.0 for
- * code-scanning dashboards.
+ * code-scanning dashboards, Markdown for a pull request comment or `$GITHUB_STEP_SUMMARY`.
  */
 import type { Severity } from "../core/types.js";
 import { canonicalJson } from "../report/json.js";
@@ -9,7 +9,7 @@ import type { EvaluationResult, RuleOutcome, RuleStatus } from "./evaluate.js";
 import type { Facts } from "./facts.js";
 import type { Policy } from "./load.js";
 
-export const CHECK_FORMATS = ["text", "json", "sarif"] as const;
+export const CHECK_FORMATS = ["text", "json", "sarif", "markdown"] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 /** What `vouch check --format json` prints. */
@@ -29,6 +29,7 @@ export function checkReport(policy: Policy, facts: Facts, evaluation: Evaluation
 export function renderCheck(report: CheckReport, policy: Policy, format: CheckFormat): string {
   if (format === "json") return canonicalJson(report);
   if (format === "sarif") return `${JSON.stringify(checkToSarif(report, policy), null, 2)}\n`;
+  if (format === "markdown") return renderMarkdown(report);
   return renderText(report);
 }
 
@@ -46,6 +47,37 @@ function renderText(report: CheckReport): string {
   lines.push("", `${e.decision.toUpperCase()}: ${counts("pass")} passed, ${counts("fail")} failed, ${counts("error")} errors, ${counts("waived")} waived`);
   lines.push(`policy ${e.policyDigest}`, `input  ${e.inputDigest}`);
   return `${lines.join("\n")}\n`;
+}
+
+const ICON: Record<RuleStatus, string> = { pass: "✅ pass", fail: "❌ fail", waived: "⚪ waived", error: "❌ error" };
+
+/** Markdown: a heading with the decision, a table of rules, the waivers and the digests. */
+function renderMarkdown(report: CheckReport): string {
+  const e = report.evaluation;
+  const cell = (text: string) => text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  const heading = e.decision === "pass" ? "✅ passed" : e.decision === "warn" ? "⚠️ failed (warn mode, not blocking)" : "❌ failed";
+  const lines = [
+    `### vouch check ${heading}`,
+    "",
+    `Target \`${cell(report.target)}\`, policy \`${cell(report.policy)}\` (${e.mode}).`,
+    "",
+    "| Rule | Severity | Result | Details |",
+    "| --- | --- | --- | --- |",
+    ...e.rules.map((r) => `| \`${r.name}\` | ${r.severity} | ${ICON[r.status]} | ${cell(details(r))} |`),
+    "",
+  ];
+  if (e.expiredWaivers.length > 0) {
+    lines.push("Expired waivers (no longer applied):", "");
+    for (const w of e.expiredWaivers) lines.push(`- \`${w.rule}\`${w.path ? ` for \`${w.path}\`` : ""}: owner ${cell(w.owner)}, expired ${w.expires}`);
+    lines.push("");
+  }
+  lines.push(`<sub>policy ${e.policyDigest} · input ${e.inputDigest}</sub>`);
+  return `${lines.join("\n")}\n`;
+}
+
+function details(r: RuleOutcome): string {
+  const waived = r.waivers.map((w) => `waived${w.path ? ` for ${w.path}` : ""}: ${w.reason} (${w.owner}${w.expires ? `, until ${w.expires}` : ""})`);
+  return [r.message, ...waived].filter((t) => t !== "").join("; ");
 }
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", high: "error", medium: "warning", low: "note", info: "note" };

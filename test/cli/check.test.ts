@@ -122,3 +122,22 @@ rules:
   assert.equal(other.code, 1);
   assert.match(other.stdout, /FAIL {3}locked/);
 });
+
+test("--format markdown: the decision, one table row per rule, pipes in messages escaped", async () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, "p.yaml"), `version: 1
+rules:
+  - name: no-pickles
+    expr: facts.scan.files.all(f, f.format != "pickle")
+    message: "pickles | can run code"
+  - name: always
+    expr: "true"
+    message: never
+`);
+  const run = await runCli([...NOW, "check", MALICIOUS, "--policy", "p.yaml", "--format", "markdown"], { cwd });
+  assert.equal(run.code, 1);
+  assert.match(run.stdout, /^### vouch check ❌ failed$/m);
+  assert.match(run.stdout, /^\| `no-pickles` \| high \| ❌ fail \| pickles \\\| can run code \|$/m);
+  assert.match(run.stdout, /^\| `always` \| high \| ✅ pass \| {2}\|$/m);
+  assert.match(run.stdout, /policy sha256:[0-9a-f]{64} · input sha256:[0-9a-f]{64}/);
+});
