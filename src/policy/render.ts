@@ -1,6 +1,7 @@
 /**
  * Output of a check: text for people, JSON (facts and evaluation) for tools, SARIF 2.1.0 for
- * code-scanning dashboards, Markdown for a pull request comment or `$GITHUB_STEP_SUMMARY`.
+ * code-scanning dashboards, Markdown for a pull request comment or `$GITHUB_STEP_SUMMARY`, JUnit XML
+for CI systems that show test reports (one test case per rule).
  */
 import type { Severity } from "../core/types.js";
 import { canonicalJson } from "../report/json.js";
@@ -9,7 +10,7 @@ import type { EvaluationResult, RuleOutcome, RuleStatus } from "./evaluate.js";
 import type { Facts } from "./facts.js";
 import type { Policy } from "./load.js";
 
-export const CHECK_FORMATS = ["text", "json", "sarif", "markdown"] as const;
+export const CHECK_FORMATS = ["text", "json", "sarif", "markdown", "junit"] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 /** What `vouch check --format json` prints. */
@@ -30,6 +31,7 @@ export function renderCheck(report: CheckReport, policy: Policy, format: CheckFo
   if (format === "json") return canonicalJson(report);
   if (format === "sarif") return `${JSON.stringify(checkToSarif(report, policy), null, 2)}\n`;
   if (format === "markdown") return renderMarkdown(report);
+  if (format === "junit") return renderJunit(report);
   return renderText(report);
 }
 
@@ -73,6 +75,40 @@ function renderMarkdown(report: CheckReport): string {
   }
   lines.push(`<sub>policy ${e.policyDigest} · input ${e.inputDigest}</sub>`);
   return `${lines.join("\n")}\n`;
+}
+
+/** JUnit XML: one suite for the check, one test case per rule; fail and error as failures, waived as skipped. */
+function renderJunit(report: CheckReport): string {
+  const e = report.evaluation;
+  const count = (...statuses: RuleStatus[]) => e.rules.filter((r) => statuses.includes(r.status)).length;
+  const cases = e.rules.map((r) => {
+    const open = `    <testcase classname="vouch.policy" name="${xml(r.name)}" time="0">`;
+    if (r.status === "pass") return `${open}</testcase>`;
+    if (r.status === "waived") return `${open}\n      <skipped message="${xml(details(r))}"/>\n    </testcase>`;
+    return `${open}\n      <failure message="${xml(r.message)}" type="${r.status}">${xml(`${r.severity}: ${r.message}`)}</failure>\n    </testcase>`;
+  });
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites name="vouch check" tests="${e.rules.length}" failures="${count("fail", "error")}" errors="0" skipped="${count("waived")}">`,
+    `  <testsuite name="${xml(`vouch check ${report.target}`)}" tests="${e.rules.length}" failures="${count("fail", "error")}" errors="0" skipped="${count("waived")}" timestamp="${e.evaluatedAt}">`,
+    `    <properties>`,
+    `      <property name="decision" value="${e.decision}"/>`,
+    `      <property name="policy" value="${xml(report.policy)}"/>`,
+    `      <property name="policyDigest" value="${e.policyDigest}"/>`,
+    `      <property name="inputDigest" value="${e.inputDigest}"/>`,
+    `    </properties>`,
+    ...cases,
+    `  </testsuite>`,
+    `</testsuites>`,
+    "",
+  ].join("\n");
+}
+
+/** Escapes text for XML attributes and content; drops characters XML 1.0 cannot hold. */
+function xml(text: string): string {
+  return text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
+    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
 
 function details(r: RuleOutcome): string {

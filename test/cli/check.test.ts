@@ -141,3 +141,31 @@ rules:
   assert.match(run.stdout, /^\| `always` \| high \| ✅ pass \| {2}\|$/m);
   assert.match(run.stdout, /policy sha256:[0-9a-f]{64} · input sha256:[0-9a-f]{64}/);
 });
+
+test("--format junit: one test case per rule, failures and waived rules as skipped, text escaped", async () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, "p.yaml"), `version: 1
+rules:
+  - name: no-pickles
+    expr: facts.scan.files.all(f, f.format != "pickle")
+    message: "pickles <can> run \\"code\\" & more"
+  - name: has-card
+    expr: facts.card.present
+    message: no model card
+  - name: always
+    expr: "true"
+    message: never
+waivers:
+  - rule: has-card
+    reason: card tracked in DOC-3
+    owner: docs
+`);
+  const run = await runCli([...NOW, "check", MALICIOUS, "--policy", "p.yaml", "--format", "junit"], { cwd });
+  assert.equal(run.code, 1);
+  assert.match(run.stdout, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="vouch check" tests="3" failures="1" errors="0" skipped="1">/);
+  assert.match(run.stdout, /<testcase classname="vouch.policy" name="no-pickles" time="0">\n {6}<failure message="pickles &lt;can&gt; run &quot;code&quot; &amp; more" type="fail">/);
+  assert.match(run.stdout, /name="has-card" time="0">\n {6}<skipped message="no model card; waived: card tracked in DOC-3 \(docs\)"\/>/);
+  assert.match(run.stdout, /<testcase classname="vouch.policy" name="always" time="0"><\/testcase>/);
+  assert.equal((run.stdout.match(/<testcase /g) ?? []).length, 3);
+  assert.match(run.stdout, /<\/testsuite>\n<\/testsuites>\n$/);
+});
