@@ -54,7 +54,7 @@ async function runCheck(target: string, options: GlobalOptions & CheckOptions, i
     suppressions: config.suppressions,
     ...(options.lock !== undefined ? { lockPath: resolve(io.cwd, options.lock) } : {}),
   });
-  const evaluation = evaluatePolicy(policy, facts, clock);
+  const evaluation = await evaluatePolicy(policy, facts, clock);
   for (const w of evaluation.expiredWaivers) {
     warn(io, `the waiver of ${w.rule}${w.path ? ` for ${w.path}` : ""} (owner ${w.owner}) expired on ${w.expires}; it no longer applies`);
   }

@@ -4,7 +4,6 @@
  * its path waivers -> run the expression -> apply a whole-rule waiver -> decide.
  */
 import { createHash } from "node:crypto";
-import { isCelError } from "@bufbuild/cel";
 import { systemClock, type Clock } from "../core/clock.js";
 import { globMatches, isExpired } from "../core/suppress.js";
 import type { Severity } from "../core/types.js";
@@ -50,10 +49,10 @@ export interface EvaluationResult {
   expiredWaivers: Waiver[];
 }
 
-export function evaluatePolicy(policy: Policy, facts: Facts, clock: Clock = systemClock): EvaluationResult {
+export async function evaluatePolicy(policy: Policy, facts: Facts, clock: Clock = systemClock): Promise<EvaluationResult> {
   const now = clock.now();
   const active = policy.waivers.filter((w) => !isExpired(w, now));
-  const rules = policy.rules.map((rule) => evaluateRule(rule, facts, policy.params, active.filter((w) => w.rule === rule.name)));
+  const rules = await Promise.all(policy.rules.map((rule) => evaluateRule(rule, facts, policy.params, active.filter((w) => w.rule === rule.name))));
   const failed = rules.some((r) => r.status === "fail" || r.status === "error");
   return {
     decision: !failed ? "pass" : policy.mode === "warn" ? "warn" : "fail",
@@ -71,7 +70,7 @@ export function factsDigest(facts: Facts): string {
   return `sha256:${createHash("sha256").update(canonicalJson(facts)).digest("hex")}`;
 }
 
-function evaluateRule(rule: PolicyRule, facts: Facts, params: Record<string, unknown>, waivers: Waiver[]): RuleOutcome {
+async function evaluateRule(rule: PolicyRule, facts: Facts, params: Record<string, unknown>, waivers: Waiver[]): Promise<RuleOutcome> {
   const base = { name: rule.name, severity: rule.severity };
   const missing = rule.reads.filter((s) => !facts[s].available);
   if (missing.length > 0) {
@@ -81,10 +80,9 @@ function evaluateRule(rule: PolicyRule, facts: Facts, params: Record<string, unk
   const pathWaivers = waivers.filter((w) => w.path !== undefined);
   const whole = waivers.filter((w) => w.path === undefined);
   const { view, used } = narrowByPath(facts, pathWaivers);
-  const result = rule.run(view, params);
-  if (isCelError(result)) return { ...base, status: "error", message: `the expression failed on these facts: ${result.message}`, waivers: used };
-  if (typeof result !== "boolean") return { ...base, status: "error", message: "the expression did not give a boolean", waivers: used };
-  if (result) return { ...base, status: "pass", message: "", waivers: used };
+  const answer = await rule.run(view, params);
+  if ("error" in answer) return { ...base, status: "error", message: answer.error, waivers: used };
+  if (answer.value) return { ...base, status: "pass", message: "", waivers: used };
   if (whole.length > 0) return { ...base, status: "waived", message: rule.message, waivers: [...used, ...whole] };
   return { ...base, status: "fail", message: rule.message, waivers: used };
 }

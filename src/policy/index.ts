@@ -4,4 +4,5 @@ export type { Facts, FactSource, FactSources, GatherOptions, ScanFacts, FileFact
 export { loadPolicy, parsePolicy, trialFacts, type Policy, type PolicyRule, type PolicyMode, type Waiver } from "./load.js";
 export { evaluatePolicy, factsDigest, type EvaluationResult, type RuleOutcome, type RuleStatus, type Decision } from "./evaluate.js";
 export { defaultPolicy, DEFAULT_POLICY_YAML } from "./default.js";
+export { askOpa, type OpaServer, type RuleAnswer } from "./opa.js";
 export { renderCheck, checkReport, checkToSarif, sarifRuleId, CHECK_FORMATS, type CheckFormat, type CheckReport } from "./render.js";

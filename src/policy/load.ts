@@ -18,21 +18,24 @@ import { VouchError } from "../core/errors.js";
 import { suppressionSchema, type Suppression } from "../core/suppress.js";
 import { SEVERITIES, type Severity } from "../core/types.js";
 import { FACT_SOURCES, FACTS_VERSION, summarizeFiles, type Facts, type FactSource } from "./facts.js";
+import { askOpa, type OpaServer, type RuleAnswer } from "./opa.js";
 
 export type PolicyMode = "enforce" | "warn";
 
 export interface PolicyRule {
   /** Stable name, used in output, SARIF rule ids and waivers. */
   name: string;
-  /** CEL expression over `facts` and `params`; true means the rule passes. */
+  /** `cel`: `expr` is evaluated here. `opa`: the facts are sent to the policy's OPA server, decision at `path`. */
+  kind: "cel" | "opa";
+  /** CEL expression over `facts` and `params` (true means the rule passes); for OPA rules, `opa:<path>`. */
   expr: string;
   /** Shown when the rule fails: what is wrong and what to do. */
   message: string;
   severity: Severity;
   /** Fact sources the expression reads (`facts.scan` -> `scan`): when one is unavailable the rule fails. */
   reads: FactSource[];
-  /** The planned expression. */
-  run: (facts: Facts, params: Record<string, unknown>) => CelResult;
+  /** Evaluates the rule over (a view of) the facts. */
+  run: (facts: Facts, params: Record<string, unknown>) => Promise<RuleAnswer>;
 }
 
 /** An exception to one rule, with who decided, why and until when. `path` limits it to scanned files matching the glob. */
@@ -44,6 +47,8 @@ export interface Policy {
   params: Record<string, unknown>;
   rules: PolicyRule[];
   waivers: Waiver[];
+  /** The OPA server `kind: opa` rules ask; absent when the policy has none. */
+  opa?: OpaServer;
   /** `sha256:<hex>` of the policy file's bytes. */
   digest: string;
   /** Where it was read from (`<built-in>` for the default policy). */
@@ -52,20 +57,43 @@ export interface Policy {
 
 const RULE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
+const ruleName = z.string().regex(RULE_NAME, { error: "must be lower-case words joined by dashes (no-critical-findings)" });
+const ruleMessage = z.string().trim().min(1, { error: "must say what is wrong when the rule fails" });
+const ruleSeverity = z.enum(SEVERITIES as [Severity, ...Severity[]]).default("high");
+
+const celRuleSchema = z.strictObject({
+  name: ruleName,
+  kind: z.literal("cel").default("cel"),
+  expr: z.string().trim().min(1, { error: "must be a CEL expression" }),
+  message: ruleMessage,
+  severity: ruleSeverity,
+});
+
+const opaRuleSchema = z.strictObject({
+  name: ruleName,
+  kind: z.literal("opa"),
+  /** The decision's path under data (`vouch/allow`). */
+  path: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(?:\/[A-Za-z_][A-Za-z0-9_]*)*$/, { error: "must be a data path like vouch/allow" }),
+  /** Fact sources the Rego reads; an unavailable one fails the rule. Default: all (fail closed). */
+  reads: z.array(z.enum(FACT_SOURCES)).optional(),
+  message: ruleMessage,
+  severity: ruleSeverity,
+});
+
+type RuleSpec = z.infer<typeof celRuleSchema> | z.infer<typeof opaRuleSchema>;
+
 const policySchema = z.strictObject({
   version: z.literal(1, { error: "must be 1" }),
   mode: z.enum(["enforce", "warn"]).default("enforce"),
   params: z.record(z.string(), z.unknown()).default({}),
-  rules: z
-    .array(
-      z.strictObject({
-        name: z.string().regex(RULE_NAME, { error: "must be lower-case words joined by dashes (no-critical-findings)" }),
-        expr: z.string().trim().min(1, { error: "must be a CEL expression" }),
-        message: z.string().trim().min(1, { error: "must say what is wrong when the rule fails" }),
-        severity: z.enum(SEVERITIES as [Severity, ...Severity[]]).default("high"),
-      }),
-    )
-    .min(1, { error: "must have at least one rule" }),
+  opa: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL like http://127.0.0.1:8181" }),
+      timeoutMs: z.number().int().positive().max(60_000).default(2000),
+    })
+    .optional(),
+  // Each rule is validated by the schema of its kind afterwards, so errors name the right field.
+  rules: z.array(z.record(z.string(), z.unknown(), { error: "must be a mapping" })).min(1, { error: "must have at least one rule" }),
   waivers: z
     .array(
       suppressionSchema.refine((w) => w.digest === undefined, { error: "a waiver names a rule and optionally a path, not a digest" }),
@@ -102,8 +130,14 @@ export function parsePolicy(bytes: Uint8Array, source: string): Policy {
     const issue = parsed.error.issues[0];
     throw policyError(source, `${describePath(doc.toJS(), issue.path)} ${issue.message}`);
   }
+  const specs = parsed.data.rules.map((raw, i): RuleSpec => {
+    const rule = (raw.kind === "opa" ? opaRuleSchema : celRuleSchema).safeParse(raw);
+    if (rule.success) return rule.data;
+    const issue = rule.error.issues[0];
+    throw policyError(source, `${describePath(doc.toJS(), ["rules", i, ...issue.path])} ${issue.message}`);
+  });
   const names = new Set<string>();
-  for (const r of parsed.data.rules) {
+  for (const r of specs) {
     if (names.has(r.name)) throw policyError(source, `rule ${r.name} is defined twice`);
     names.add(r.name);
   }
@@ -111,19 +145,25 @@ export function parsePolicy(bytes: Uint8Array, source: string): Policy {
     if (!names.has(w.rule)) throw policyError(source, `a waiver names rule ${w.rule}, which the policy does not define`);
   }
   const params = parsed.data.params;
-  const rules = parsed.data.rules.map((r) => compileRule(r, params, source));
+  const opa = parsed.data.opa;
+  const rules = specs.map((r) => {
+    if (r.kind === "cel") return compileRule(r, params, source);
+    if (opa === undefined) throw policyError(source, `rule ${r.name} is kind: opa, but the policy has no opa: { url } section`);
+    return opaRule(r, opa);
+  });
   return {
     version: 1,
     mode: parsed.data.mode,
     params,
     rules,
     waivers: parsed.data.waivers as Waiver[],
+    ...(opa !== undefined ? { opa } : {}),
     digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}`,
     source,
   };
 }
 
-function compileRule(r: { name: string; expr: string; message: string; severity: Severity }, params: Record<string, unknown>, source: string): PolicyRule {
+function compileRule(r: z.infer<typeof celRuleSchema>, params: Record<string, unknown>, source: string): PolicyRule {
   type Planned = (ctx: Record<string, unknown>) => CelResult;
   let planned: Planned;
   try {
@@ -133,13 +173,30 @@ function compileRule(r: { name: string; expr: string; message: string; severity:
     const msg = e instanceof Error ? e.message.replace(/^<input>:/, "") : String(e);
     throw policyError(source, `rule ${r.name}: the expression does not parse at ${msg}`);
   }
-  const run = (facts: Facts, p: Record<string, unknown>): CelResult =>
-    planned({ facts, params: p });
-  const trial = run(trialFacts(), params);
+  const celRun = (facts: Facts, p: Record<string, unknown>): CelResult => planned({ facts, params: p });
+  const trial = celRun(trialFacts(), params);
   if (isCelError(trial)) throw policyError(source, `rule ${r.name}: the expression does not type-check: ${trial.message}`);
   if (typeof trial !== "boolean") throw policyError(source, `rule ${r.name}: the expression must be a boolean, not ${typeof trial === "string" ? "a string" : "a " + typeName(trial)}`);
   const reads = FACT_SOURCES.filter((s) => new RegExp(`\\bfacts\\s*\\.\\s*${s}\\b|\\bfacts\\s*\\[\\s*['"]${s}['"]`).test(r.expr));
-  return { ...r, reads, run };
+  const run = async (facts: Facts, p: Record<string, unknown>): Promise<RuleAnswer> => {
+    const result = celRun(facts, p);
+    if (isCelError(result)) return { error: `the expression failed on these facts: ${result.message}` };
+    if (typeof result !== "boolean") return { error: "the expression did not give a boolean" };
+    return { value: result };
+  };
+  return { ...r, kind: "cel", reads, run };
+}
+
+function opaRule(r: z.infer<typeof opaRuleSchema>, server: OpaServer): PolicyRule {
+  return {
+    name: r.name,
+    kind: "opa",
+    expr: `opa:${r.path}`,
+    message: r.message,
+    severity: r.severity,
+    reads: r.reads ?? [...FACT_SOURCES],
+    run: (facts) => askOpa(server, r.path, facts),
+  };
 }
 
 function typeName(v: unknown): string {

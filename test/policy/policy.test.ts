@@ -51,7 +51,7 @@ function statusOf(result: EvaluationResult, name: string): RuleStatus | undefine
 
 async function check(target: string, policy = defaultPolicy()): Promise<{ facts: Facts; result: EvaluationResult }> {
   const facts = await gatherFacts(target, { clock: CLOCK, dbDir });
-  return { facts, result: evaluatePolicy(policy, facts, CLOCK) };
+  return { facts, result: await evaluatePolicy(policy, facts, CLOCK) };
 }
 
 test("facts of the tiny model: every source gathered", async () => {
@@ -99,7 +99,7 @@ test("licence-allowed follows params.allowedLicences", async () => {
 test("without a database the audit fact is unavailable and the rule reading it fails, with the reason", async () => {
   const facts = await gatherFacts(TINY, { clock: CLOCK, dbDir: join(work, "no-such-db") });
   assert.equal(facts.audit.available, false);
-  const result = evaluatePolicy(defaultPolicy(), facts, CLOCK);
+  const result = await evaluatePolicy(defaultPolicy(), facts, CLOCK);
   const rule = result.rules.find((r) => r.name === "no-fixable-vulnerabilities");
   assert.equal(rule?.status, "fail");
   assert.match(rule?.message ?? "", /facts\.audit is unavailable \(E_DB_MISSING/);
@@ -113,7 +113,7 @@ test("a fact source that errors makes every rule that reads it fail: the gate fa
     sources: { scan: async () => { throw new Error("scanner crashed"); } },
   });
   assert.deepEqual(facts.scan, { available: false, error: "scanner crashed" });
-  const result = evaluatePolicy(defaultPolicy(), facts, CLOCK);
+  const result = await evaluatePolicy(defaultPolicy(), facts, CLOCK);
   for (const name of ["no-blocking-findings", "scan-complete", "safe-weight-formats"]) {
     assert.equal(statusOf(result, name), "fail", name);
     assert.match(result.rules.find((r) => r.name === name)?.message ?? "", /scanner crashed/);
@@ -134,11 +134,11 @@ test("a path waiver removes the file from the rule's view; it expires by itself"
     owner: ml-platform
     expires: 2026-06-30`);
   const facts = await gatherFacts(MALICIOUS, { clock: CLOCK, dbDir });
-  const inForce = evaluatePolicy(policy, facts, fixedClock(new Date("2026-06-30T23:00:00Z")));
+  const inForce = await evaluatePolicy(policy, facts, fixedClock(new Date("2026-06-30T23:00:00Z")));
   assert.equal(statusOf(inForce, "safe-weight-formats"), "pass");
   assert.equal(inForce.rules.find((r) => r.name === "safe-weight-formats")?.waivers.length, 1);
   assert.equal(statusOf(inForce, "no-blocking-findings"), "fail", "a waiver covers only its rule");
-  const expired = evaluatePolicy(policy, facts, fixedClock(new Date("2026-07-01T00:00:00Z")));
+  const expired = await evaluatePolicy(policy, facts, fixedClock(new Date("2026-07-01T00:00:00Z")));
   assert.equal(statusOf(expired, "safe-weight-formats"), "fail");
   assert.equal(expired.expiredWaivers.length, 1);
 });
@@ -150,8 +150,8 @@ test("a whole-rule waiver turns a failure into waived; after expiry it fails aga
     owner: legal
     expires: 2026-06-15T12:00:00Z`);
   const facts = await gatherFacts(MALICIOUS, { clock: CLOCK, dbDir });
-  assert.equal(statusOf(evaluatePolicy(policy, facts, fixedClock(new Date("2026-06-15T11:59:59Z"))), "licence-allowed"), "waived");
-  assert.equal(statusOf(evaluatePolicy(policy, facts, fixedClock(new Date("2026-06-15T12:00:01Z"))), "licence-allowed"), "fail");
+  assert.equal(statusOf(await evaluatePolicy(policy, facts, fixedClock(new Date("2026-06-15T11:59:59Z"))), "licence-allowed"), "waived");
+  assert.equal(statusOf(await evaluatePolicy(policy, facts, fixedClock(new Date("2026-06-15T12:00:01Z"))), "licence-allowed"), "fail");
 });
 
 test("policy digest is the SHA-256 of the file's bytes; input digest that of the canonical facts", async () => {
@@ -211,17 +211,17 @@ test("lock-verified: passes when not required; with requireLock it needs a lock 
   const gather = () => gatherFacts(model, { clock: CLOCK, dbDir, lockPath });
 
   assert.equal(statusOf((await check(model)).result, "lock-verified"), "pass", "not required, not given");
-  assert.equal(statusOf(evaluatePolicy(requiring, await gatherFacts(model, { clock: CLOCK, dbDir }), CLOCK), "lock-verified"), "fail", "required, not given");
+  assert.equal(statusOf(await evaluatePolicy(requiring, await gatherFacts(model, { clock: CLOCK, dbDir }), CLOCK), "lock-verified"), "fail", "required, not given");
   const matching = await gather();
   assert.deepEqual(matching.lock, { available: true, given: true, verified: true, problem: "", revision: "" });
-  assert.equal(statusOf(evaluatePolicy(requiring, matching, CLOCK), "lock-verified"), "pass");
+  assert.equal(statusOf(await evaluatePolicy(requiring, matching, CLOCK), "lock-verified"), "pass");
 
   writeFileSync(join(model, "config.json"), "{}\n");
   const changed = await gather();
   assert.ok(changed.lock.available && !changed.lock.verified && /config\.json/.test(changed.lock.problem), JSON.stringify(changed.lock));
-  assert.equal(statusOf(evaluatePolicy(requiring, changed, CLOCK), "lock-verified"), "fail");
+  assert.equal(statusOf(await evaluatePolicy(requiring, changed, CLOCK), "lock-verified"), "fail");
 
   const unreadable = await gatherFacts(model, { clock: CLOCK, dbDir, lockPath: join(work, "no.lock") });
   assert.equal(unreadable.lock.available, false, "a lock that cannot be read is an unavailable fact, not a verdict");
-  assert.equal(statusOf(evaluatePolicy(defaultPolicy(), unreadable, CLOCK), "lock-verified"), "fail", "fail closed even when not required");
+  assert.equal(statusOf(await evaluatePolicy(defaultPolicy(), unreadable, CLOCK), "lock-verified"), "fail", "fail closed even when not required");
 });
