@@ -13,6 +13,7 @@ import { defaultPolicy } from "../policy/default.js";
 import { evaluatePolicy } from "../policy/evaluate.js";
 import { gatherFacts } from "../policy/facts.js";
 import { loadPolicy, type Policy } from "../policy/load.js";
+import type { VerifyOptions } from "../sign/verify.js";
 import { CHECK_FORMATS, checkReport, renderCheck, type CheckFormat } from "../policy/render.js";
 import { EXIT_FINDINGS, EXIT_OK } from "./exit-codes.js";
 import { warn, writeOutput, type CliIo } from "./io.js";
@@ -27,6 +28,10 @@ interface CheckOptions {
   output?: string;
   db?: string;
   lock?: string;
+  signature?: string;
+  publicKey?: string;
+  identity?: string;
+  issuer?: string;
 }
 
 export function registerCheckCommand(program: Command, io: CliIo, done: (exitCode: number) => void): void {
@@ -38,6 +43,10 @@ export function registerCheckCommand(program: Command, io: CliIo, done: (exitCod
     .addOption(new Option("-f, --format <format>", "output format").choices(CHECK_FORMATS).default("text"))
     .option("-o, --output <file>", "write the result to FILE instead of stdout")
     .option("--lock <file>", "verify the model against this vouch.lock (facts.lock; required when params.requireLock)")
+    .option("--signature <file>", "verify the model with this signature bundle (facts.signature)")
+    .option("--public-key <file>", "the public key for a `key` signature")
+    .option("--identity <identity>", "the expected signer identity for a Sigstore signature")
+    .option("--issuer <url>", "the expected OIDC issuer for a Sigstore signature")
     .option("--db <dir>", "the vulnerability database (default: VOUCH_DB_DIR, else ~/.cache/vouch/osv)")
     .action(async (target: string, options: CheckOptions, command: Command) => {
       done(await runCheck(target, command.optsWithGlobals<GlobalOptions & CheckOptions>(), io));
@@ -53,6 +62,7 @@ async function runCheck(target: string, options: GlobalOptions & CheckOptions, i
     dbDir: resolveDbDir(options.db, io.env, io.cwd),
     suppressions: config.suppressions,
     ...(options.lock !== undefined ? { lockPath: resolve(io.cwd, options.lock) } : {}),
+    ...(options.signature !== undefined ? { signature: signatureOptions(options, io) } : {}),
   });
   const evaluation = await evaluatePolicy(policy, facts, clock);
   for (const w of evaluation.expiredWaivers) {
@@ -60,6 +70,15 @@ async function runCheck(target: string, options: GlobalOptions & CheckOptions, i
   }
   await writeOutput(renderCheck(checkReport(policy, facts, evaluation), policy, options.format), options.output, io);
   return evaluation.decision === "fail" ? EXIT_FINDINGS : EXIT_OK;
+}
+
+function signatureOptions(options: CheckOptions, io: CliIo): VerifyOptions {
+  return {
+    signaturePath: resolve(io.cwd, options.signature as string),
+    ...(options.publicKey !== undefined ? { publicKey: resolve(io.cwd, options.publicKey) } : {}),
+    ...(options.identity !== undefined ? { identity: options.identity } : {}),
+    ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
+  };
 }
 
 async function choosePolicy(given: string | undefined, io: CliIo): Promise<Policy> {

@@ -15,6 +15,10 @@ params:
   safeWeightFormats: [safetensors, gguf, onnx, tflite]
   # true: the model must match a vouch.lock given with --lock (write one with vouch pin).
   requireLock: false
+  # true: the model must carry a signature given with --signature that verifies.
+  requireSignature: false
+  # Signers to trust (as vouch verify prints them); empty: any signer the key or identity verified.
+  trustedSigners: []
   # SPDX ids (lower case) of the licences the model may carry.
   allowedLicences: [apache-2.0, mit, bsd-2-clause, bsd-3-clause, cc-by-4.0, cc0-1.0, openrail, creativeml-openrail-m]
 rules:
@@ -39,8 +43,15 @@ rules:
     message: the model card's licence is missing or not on the allowed list (params.allowedLicences)
     severity: medium
   - name: lock-verified
-    expr: "!params.requireLock || (facts.lock.given && facts.lock.verified)"
-    message: the model must match the vouch.lock given with --lock (params.requireLock), and does not or none was given
+    expr: "facts.lock.given ? facts.lock.verified : !params.requireLock"
+    message: the model does not match the vouch.lock given with --lock, or none was given and params.requireLock is set
+    severity: high
+  - name: signature-verified
+    expr: >-
+      facts.signature.given
+      ? facts.signature.verified && (size(params.trustedSigners) == 0 || facts.signature.signer in params.trustedSigners)
+      : !params.requireSignature
+    message: the signature given with --signature does not verify or is not from a trusted signer, or none was given and params.requireSignature is set
     severity: high
 # Exceptions: a rule, why, who answers for it, and until when (optionally only for files matching path).
 waivers: []

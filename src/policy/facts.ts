@@ -19,6 +19,7 @@ import { deriveVerdict } from "../scan/verdict.js";
 import { modelDigest } from "../sign/digest.js";
 import { isVerificationFailure } from "../sign/errors.js";
 import { verifyLock } from "../sign/pin/pin.js";
+import { verifyModel, type VerifyOptions } from "../sign/verify.js";
 
 /** Version of the facts document's shape; bumped on incompatible change. */
 export const FACTS_VERSION = "1";
@@ -118,6 +119,19 @@ export interface LockFacts {
   revision: string;
 }
 
+export interface SignatureFacts {
+  /** True when a signature was given (`--signature`); false means there is nothing to verify. */
+  given: boolean;
+  /** True when the signature is valid for the given key or identity and the model matches what was signed. */
+  verified: boolean;
+  /** `key`, `certificate` or `sigstore`; empty when not verified. */
+  method: string;
+  /** Who signed: the key hint, the certificate subject, or the Sigstore identity; empty when not verified. */
+  signer: string;
+  /** Why verification failed; empty when verified or not given. */
+  problem: string;
+}
+
 /** The input document of a policy evaluation. */
 export interface Facts {
   factsVersion: string;
@@ -130,10 +144,12 @@ export interface Facts {
   digest: Gathered<DigestFacts>;
   /** Verification against a vouch.lock given by the caller (never one found in the target). */
   lock: Gathered<LockFacts>;
+  /** Verification of a model signature given by the caller. */
+  signature: Gathered<SignatureFacts>;
 }
 
 /** Names of the fact sources, as rules read them (`facts.scan`, ...). */
-export const FACT_SOURCES = ["scan", "audit", "licence", "card", "digest", "lock"] as const;
+export const FACT_SOURCES = ["scan", "audit", "licence", "card", "digest", "lock", "signature"] as const;
 export type FactSource = (typeof FACT_SOURCES)[number];
 
 /** Where the facts come from: the library by default; tests substitute a source that fails. */
@@ -144,6 +160,8 @@ export interface FactSources {
   digest(target: string): Promise<string>;
   /** Resolves with the pinned revision (empty when none) or throws: a VerificationFailure when the model differs. */
   verifyLock(target: string, lockPath: string): Promise<string>;
+  /** Resolves with the method and signer, or throws: a VerificationFailure when the signature or model does not verify. */
+  verifySignature(target: string, options: VerifyOptions): Promise<{ method: string; signer: string }>;
 }
 
 export const LIBRARY_SOURCES: FactSources = {
@@ -153,6 +171,10 @@ export const LIBRARY_SOURCES: FactSources = {
   provenance: (target, clock) => provenance(target, { clock, hub: { offline: true } }),
   digest: (target) => modelDigest(target),
   verifyLock: async (target, lockPath) => (await verifyLock(target, lockPath)).lock.revision ?? "",
+  verifySignature: async (target, options) => {
+    const r = await verifyModel(target, options);
+    return { method: r.method, signer: r.signer };
+  },
 };
 
 export interface GatherOptions {
@@ -163,6 +185,8 @@ export interface GatherOptions {
   suppressions?: readonly Suppression[];
   /** A vouch.lock to verify the model against (from the working directory or the command line). */
   lockPath?: string;
+  /** A signature to verify the model with: the bundle and the key, certificates or identity to trust. */
+  signature?: VerifyOptions;
   /** Replace some sources (tests). */
   sources?: Partial<FactSources>;
 }
@@ -171,7 +195,7 @@ export interface GatherOptions {
 export async function gatherFacts(target: string, options: GatherOptions = {}): Promise<Facts> {
   const clock = options.clock ?? systemClock;
   const sources = { ...LIBRARY_SOURCES, ...options.sources };
-  const [scanF, auditF, prov, digestF, lockF] = await Promise.all([
+  const [scanF, auditF, prov, digestF, lockF, signatureF] = await Promise.all([
     attempt(async () => scanFacts(applySuppressions(await sources.scan(target, clock), options.suppressions ?? [], clock, { deriveVerdict }).report)),
     options.dbDir === undefined
       ? Promise.resolve<Unavailable>({ available: false, error: "no vulnerability database was given" })
@@ -179,6 +203,7 @@ export async function gatherFacts(target: string, options: GatherOptions = {}): 
     attempt(async () => await sources.provenance(target, clock)),
     attempt(async () => ({ value: await sources.digest(target) })),
     attempt(() => lockFacts(target, options.lockPath, sources)),
+    attempt(() => signatureFacts(target, options.signature, sources)),
   ]);
   return {
     factsVersion: FACTS_VERSION,
@@ -189,7 +214,20 @@ export async function gatherFacts(target: string, options: GatherOptions = {}): 
     card: prov.available ? { available: true, ...cardFacts(prov) } : prov,
     digest: digestF,
     lock: lockF,
+    signature: signatureF,
   };
+}
+
+/** A signature that does not verify is a fact (verified: false); one that cannot be read is not. */
+async function signatureFacts(target: string, options: VerifyOptions | undefined, sources: FactSources): Promise<SignatureFacts> {
+  if (options === undefined) return { given: false, verified: false, method: "", signer: "", problem: "" };
+  try {
+    const { method, signer } = await sources.verifySignature(target, options);
+    return { given: true, verified: true, method, signer, problem: "" };
+  } catch (e) {
+    if (!isVerificationFailure(e)) throw e;
+    return { given: true, verified: false, method: "", signer: "", problem: errorText(e) };
+  }
 }
 
 /** A model that differs from its lock is a fact (verified: false); a lock that cannot be read is not. */

@@ -217,6 +217,7 @@ export function trialFacts(): Facts {
     card: { available: true, present: false, missing: [], baseModels: [], datasets: [] },
     digest: { available: true, value: "sha256:" + "0".repeat(64) },
     lock: { available: true, given: false, verified: false, problem: "", revision: "" },
+    signature: { available: true, given: false, verified: false, method: "", signer: "", problem: "" },
   };
 }
 

@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fixedClock } from "../../src/core/clock.js";
 import { importOsv } from "../../src/deps/db/import.js";
+import { generateKeyPair } from "../../src/sign/key/keygen.js";
+import { signModel } from "../../src/sign/sign.js";
 import { DEFAULT_POLICY_YAML, parsePolicy } from "../../src/policy/index.js";
 import { validateSarif } from "../report/validators.js";
 import { cleanup, runCli, tempDir } from "./support.js";
@@ -31,7 +33,7 @@ test("the built-in policy passes the tiny model: exit 0, every rule listed", asy
   const run = await runCli([...NOW, "check", TINY, "--db", dbDir]);
   assert.equal(run.code, 0, run.stderr + run.stdout);
   assert.match(run.stdout, /PASS {3}no-blocking-findings/);
-  assert.match(run.stdout, /^PASS: 6 passed, 0 failed/m);
+  assert.match(run.stdout, /^PASS: 7 passed, 0 failed/m);
   assert.match(run.stdout, /policy <built-in>/);
 });
 
@@ -93,7 +95,7 @@ test("--format sarif validates against the SARIF 2.1.0 schema, one result per ru
   const run = await runCli([...NOW, "check", MALICIOUS, "--db", dbDir, "--format", "sarif"]);
   assert.equal(run.code, 1);
   const log = JSON.parse(run.stdout) as { runs: { results: { ruleId: string }[]; tool: { driver: { rules: unknown[] } } }[] };
-  assert.equal(log.runs[0].tool.driver.rules.length, 6);
+  assert.equal(log.runs[0].tool.driver.rules.length, 7);
   assert.deepEqual(log.runs[0].results.map((r) => r.ruleId), ["policy/no-blocking-findings", "policy/safe-weight-formats", "policy/licence-allowed"]);
   const validation = validateSarif(log);
   if (!validation) return t.skip("../shared absent");
@@ -104,7 +106,7 @@ test("vouch policy init prints the built-in policy, which loads", async () => {
   const run = await runCli(["policy", "init"]);
   assert.equal(run.code, 0);
   assert.equal(run.stdout, DEFAULT_POLICY_YAML);
-  assert.equal(parsePolicy(Buffer.from(run.stdout), "init").rules.length, 6);
+  assert.equal(parsePolicy(Buffer.from(run.stdout), "init").rules.length, 7);
 });
 
 test("--lock is read relative to the working directory; a model that differs fails lock-verified", async () => {
@@ -168,4 +170,22 @@ waivers:
   assert.match(run.stdout, /<testcase classname="vouch.policy" name="always" time="0"><\/testcase>/);
   assert.equal((run.stdout.match(/<testcase /g) ?? []).length, 3);
   assert.match(run.stdout, /<\/testsuite>\n<\/testsuites>\n$/);
+});
+
+test("--signature and --public-key are read relative to the working directory", async () => {
+  const cwd = tempDir();
+  const key = generateKeyPair();
+  writeFileSync(join(cwd, "k.pem"), key.privateKeyPem);
+  writeFileSync(join(cwd, "k.pub"), key.publicKeyPem);
+  await signModel(MALICIOUS, { signaturePath: join(cwd, "m.sig"), signer: { method: "key", privateKey: join(cwd, "k.pem") } });
+  writeFileSync(join(cwd, "p.yaml"), `version: 1
+rules:
+  - name: signed
+    expr: facts.signature.given && facts.signature.verified && facts.signature.method == "key"
+    message: the model must be signed
+`);
+  const ok = await runCli([...NOW, "check", MALICIOUS, "--policy", "p.yaml", "--signature", "m.sig", "--public-key", "k.pub"], { cwd });
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  const unsigned = await runCli([...NOW, "check", MALICIOUS, "--policy", "p.yaml"], { cwd });
+  assert.equal(unsigned.code, 1);
 });

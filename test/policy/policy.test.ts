@@ -13,6 +13,8 @@ import { VouchError } from "../../src/core/errors.js";
 import { importOsv } from "../../src/deps/db/import.js";
 import { encodeLock } from "../../src/sign/pin/lock.js";
 import { pinModel } from "../../src/sign/pin/pin.js";
+import { generateKeyPair } from "../../src/sign/key/keygen.js";
+import { signModel } from "../../src/sign/sign.js";
 import {
   defaultPolicy, DEFAULT_POLICY_YAML, evaluatePolicy, factsDigest, gatherFacts, loadPolicy, parsePolicy,
   type EvaluationResult, type Facts, type RuleStatus,
@@ -224,4 +226,32 @@ test("lock-verified: passes when not required; with requireLock it needs a lock 
   const unreadable = await gatherFacts(model, { clock: CLOCK, dbDir, lockPath: join(work, "no.lock") });
   assert.equal(unreadable.lock.available, false, "a lock that cannot be read is an unavailable fact, not a verdict");
   assert.equal(statusOf(await evaluatePolicy(defaultPolicy(), unreadable, CLOCK), "lock-verified"), "fail", "fail closed even when not required");
+});
+
+test("signature-verified: a valid signature from a trusted signer passes; a changed model or another signer fails", async () => {
+  const policyWith = (params: string) => parsePolicy(Buffer.from(DEFAULT_POLICY_YAML.replace("requireSignature: false\n  # Signers to trust (as vouch verify prints them); empty: any signer the key or identity verified.\n  trustedSigners: []", params)), "sig.yaml");
+  const requiring = policyWith("requireSignature: true\n  trustedSigners: []");
+  const model = join(work, "signed");
+  cpSync(TINY, model, { recursive: true });
+  const key = generateKeyPair();
+  writeFileSync(join(work, "signer.pem"), key.privateKeyPem);
+  writeFileSync(join(work, "signer.pub"), key.publicKeyPem);
+  const signaturePath = join(work, "model.sig");
+  await signModel(model, { signaturePath, signer: { method: "key", privateKey: join(work, "signer.pem") } });
+  const gather = () => gatherFacts(model, { clock: CLOCK, dbDir, signature: { signaturePath, publicKey: join(work, "signer.pub") } });
+
+  assert.equal(statusOf(await evaluatePolicy(requiring, await gatherFacts(model, { clock: CLOCK, dbDir }), CLOCK), "signature-verified"), "fail", "required, not given");
+  const signed = await gather();
+  assert.ok(signed.signature.available && signed.signature.verified && signed.signature.method === "key", JSON.stringify(signed.signature));
+  assert.equal(statusOf(await evaluatePolicy(requiring, signed, CLOCK), "signature-verified"), "pass");
+  const signer = signed.signature.available ? signed.signature.signer : "";
+  const trusted = policyWith(`requireSignature: true\n  trustedSigners: [${JSON.stringify(signer)}]`);
+  assert.equal(statusOf(await evaluatePolicy(trusted, signed, CLOCK), "signature-verified"), "pass");
+  const other = policyWith("requireSignature: true\n  trustedSigners: [someone-else]");
+  assert.equal(statusOf(await evaluatePolicy(other, signed, CLOCK), "signature-verified"), "fail");
+
+  writeFileSync(join(model, "config.json"), "{}\n");
+  const changed = await gather();
+  assert.ok(changed.signature.available && changed.signature.given && !changed.signature.verified, JSON.stringify(changed.signature));
+  assert.equal(statusOf(await evaluatePolicy(defaultPolicy(), changed, CLOCK), "signature-verified"), "fail", "a given signature must verify even when not required");
 });
