@@ -15,6 +15,8 @@ params:
   safeWeightFormats: [safetensors, gguf, onnx, tflite]
   # true: the model must match a vouch.lock given with --lock (write one with vouch pin).
   requireLock: false
+  # true: the model must be a Hugging Face snapshot of an exact commit (not a branch or a plain folder).
+  requirePinnedRevision: false
   # true: the model must carry a signature given with --signature that verifies.
   requireSignature: false
   # Signers to trust (as vouch verify prints them); empty: any signer the key or identity verified.
@@ -53,6 +55,10 @@ rules:
       : !params.requireSignature
     message: the signature given with --signature does not verify or is not from a trusted signer, or none was given and params.requireSignature is set
     severity: high
+  - name: revision-pinned
+    expr: "!params.requirePinnedRevision || facts.revision.pinned"
+    message: the model is not pinned to an exact Hub commit (params.requirePinnedRevision)
+    severity: medium
 # Exceptions: a rule, why, who answers for it, and until when (optionally only for files matching path).
 waivers: []
 `;

@@ -103,6 +103,17 @@ export interface CardFacts {
   datasets: string[];
 }
 
+export interface RevisionFacts {
+  /** Where the files come from: `hub`, `hf-cache`, `git`, `directory` or `file`. */
+  kind: string;
+  /** The Hub repository (`org/name`); empty for other sources. */
+  repository: string;
+  /** The commit the files are from; empty when unknown. */
+  commit: string;
+  /** True when the target names an exact commit (a cache snapshot or `@<commit>`): its content cannot move. */
+  pinned: boolean;
+}
+
 export interface DigestFacts {
   /** `sha256:<hex>`: the root digest over every file, as `vouch digest` prints it. */
   value: string;
@@ -141,6 +152,8 @@ export interface Facts {
   audit: Gathered<AuditFacts>;
   licence: Gathered<LicenceFacts>;
   card: Gathered<CardFacts>;
+  /** The revision of a Hugging Face model (cache snapshot); not pinned for plain folders. */
+  revision: Gathered<RevisionFacts>;
   digest: Gathered<DigestFacts>;
   /** Verification against a vouch.lock given by the caller (never one found in the target). */
   lock: Gathered<LockFacts>;
@@ -149,7 +162,7 @@ export interface Facts {
 }
 
 /** Names of the fact sources, as rules read them (`facts.scan`, ...). */
-export const FACT_SOURCES = ["scan", "audit", "licence", "card", "digest", "lock", "signature"] as const;
+export const FACT_SOURCES = ["scan", "audit", "licence", "card", "revision", "digest", "lock", "signature"] as const;
 export type FactSource = (typeof FACT_SOURCES)[number];
 
 /** Where the facts come from: the library by default; tests substitute a source that fails. */
@@ -212,6 +225,7 @@ export async function gatherFacts(target: string, options: GatherOptions = {}): 
     audit: auditF,
     licence: prov.available ? { available: true, ...licenceFacts(prov) } : prov,
     card: prov.available ? { available: true, ...cardFacts(prov) } : prov,
+    revision: prov.available ? { available: true, ...revisionFacts(prov) } : prov,
     digest: digestF,
     lock: lockF,
     signature: signatureF,
@@ -302,6 +316,10 @@ function auditFacts(report: AuditReport): AuditFacts {
 
 function licenceFacts(p: ProvenanceReport): LicenceFacts {
   return { id: p.card.license ?? "", spdx: (p.card.licenseSpdx ?? "").toLowerCase() };
+}
+
+function revisionFacts(p: ProvenanceReport): RevisionFacts {
+  return { kind: p.source.kind, repository: p.repository?.id ?? "", commit: p.repository?.commit ?? "", pinned: p.repository?.pinned ?? false };
 }
 
 function cardFacts(p: ProvenanceReport): CardFacts {

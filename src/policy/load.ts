@@ -215,6 +215,7 @@ export function trialFacts(): Facts {
     audit: { available: true, packages: 0, unresolved: 0, vulnerabilities: [] },
     licence: { available: true, id: "", spdx: "" },
     card: { available: true, present: false, missing: [], baseModels: [], datasets: [] },
+    revision: { available: true, kind: "directory", repository: "", commit: "", pinned: false },
     digest: { available: true, value: "sha256:" + "0".repeat(64) },
     lock: { available: true, given: false, verified: false, problem: "", revision: "" },
     signature: { available: true, given: false, verified: false, method: "", signer: "", problem: "" },

@@ -33,7 +33,7 @@ test("the built-in policy passes the tiny model: exit 0, every rule listed", asy
   const run = await runCli([...NOW, "check", TINY, "--db", dbDir]);
   assert.equal(run.code, 0, run.stderr + run.stdout);
   assert.match(run.stdout, /PASS {3}no-blocking-findings/);
-  assert.match(run.stdout, /^PASS: 7 passed, 0 failed/m);
+  assert.match(run.stdout, /^PASS: 8 passed, 0 failed/m);
   assert.match(run.stdout, /policy <built-in>/);
 });
 
@@ -95,7 +95,7 @@ test("--format sarif validates against the SARIF 2.1.0 schema, one result per ru
   const run = await runCli([...NOW, "check", MALICIOUS, "--db", dbDir, "--format", "sarif"]);
   assert.equal(run.code, 1);
   const log = JSON.parse(run.stdout) as { runs: { results: { ruleId: string }[]; tool: { driver: { rules: unknown[] } } }[] };
-  assert.equal(log.runs[0].tool.driver.rules.length, 7);
+  assert.equal(log.runs[0].tool.driver.rules.length, 8);
   assert.deepEqual(log.runs[0].results.map((r) => r.ruleId), ["policy/no-blocking-findings", "policy/safe-weight-formats", "policy/licence-allowed"]);
   const validation = validateSarif(log);
   if (!validation) return t.skip("../shared absent");
@@ -106,7 +106,7 @@ test("vouch policy init prints the built-in policy, which loads", async () => {
   const run = await runCli(["policy", "init"]);
   assert.equal(run.code, 0);
   assert.equal(run.stdout, DEFAULT_POLICY_YAML);
-  assert.equal(parsePolicy(Buffer.from(run.stdout), "init").rules.length, 7);
+  assert.equal(parsePolicy(Buffer.from(run.stdout), "init").rules.length, 8);
 });
 
 test("--lock is read relative to the working directory; a model that differs fails lock-verified", async () => {

@@ -255,3 +255,14 @@ test("signature-verified: a valid signature from a trusted signer passes; a chan
   assert.ok(changed.signature.available && changed.signature.given && !changed.signature.verified, JSON.stringify(changed.signature));
   assert.equal(statusOf(await evaluatePolicy(defaultPolicy(), changed, CLOCK), "signature-verified"), "fail", "a given signature must verify even when not required");
 });
+
+test("revision-pinned: a plain folder is not pinned; it fails only when params.requirePinnedRevision is set", async () => {
+  const requiring = parsePolicy(Buffer.from(DEFAULT_POLICY_YAML.replace("requirePinnedRevision: false", "requirePinnedRevision: true")), "pin.yaml");
+  const { facts, result } = await check(TINY);
+  assert.ok(facts.revision.available && !facts.revision.pinned && facts.revision.repository === "", JSON.stringify(facts.revision));
+  assert.equal(statusOf(result, "revision-pinned"), "pass");
+  assert.equal(statusOf(await evaluatePolicy(requiring, facts, CLOCK), "revision-pinned"), "fail");
+  // A Hugging Face cache snapshot of an exact commit, as provenance describes it.
+  const snapshot: Facts = { ...facts, revision: { available: true, kind: "hf-cache", repository: "acme-ai/tiny-chat", commit: "a".repeat(40), pinned: true } };
+  assert.equal(statusOf(await evaluatePolicy(requiring, snapshot, CLOCK), "revision-pinned"), "pass");
+});
