@@ -37,7 +37,7 @@ interface CheckOptions {
 export function registerCheckCommand(program: Command, io: CliIo, done: (exitCode: number) => void): void {
   program
     .command("check")
-    .description("evaluate a policy over the facts about a model (scan, dependency audit, licence, digest): exit 0 pass, 1 fail")
+    .description("evaluate a policy over the facts about a model (scan, dependency audit, licence, revision, lock, signature): exit 0 pass, 1 fail")
     .argument("<target>", "model folder or file")
     .option("-p, --policy <file>", `the policy (default: ${POLICY_FILE} in the working directory, else the built-in policy)`)
     .addOption(new Option("-f, --format <format>", "output format").choices(CHECK_FORMATS).default("text"))
