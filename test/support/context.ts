@@ -2,10 +2,10 @@
  * A ScanContext for unit-testing one format handler in isolation: it records findings and metadata
  * and scans members through a caller-supplied function (or records them unscanned).
  */
-import type { ByteSource } from "../../src/core/source.js";
+import { BufferSource, type ByteSource } from "../../src/core/source.js";
 import type { Finding, MemberReport } from "../../src/core/types.js";
 import { rule } from "../../src/core/rules.js";
-import type { ReportInput, ScanContext } from "../../src/formats/types.js";
+import type { FormatHandler, ReportInput, ScanContext } from "../../src/formats/types.js";
 import { defaultSettings, type ScanSettings } from "../../src/scan/settings.js";
 
 export interface TestContext extends ScanContext {
@@ -58,4 +58,22 @@ export function makeTestContext(
     },
   };
   return ctx;
+}
+
+export interface HandlerRun {
+  ctx: TestContext;
+  /** What the handler threw (a VouchError, or anything else), if it threw. */
+  error?: unknown;
+}
+
+/** Runs one handler on bytes (or a source) in a fresh test context, capturing a throw instead of propagating it. */
+export async function runHandler(handler: FormatHandler, input: Uint8Array | ByteSource): Promise<HandlerRun> {
+  const ctx = makeTestContext();
+  const source = input instanceof Uint8Array ? new BufferSource(input) : input;
+  try {
+    await handler.scan(source, ctx);
+    return { ctx };
+  } catch (error) {
+    return { ctx, error };
+  }
 }

@@ -3,12 +3,13 @@
  * and a source that records every read (to prove the handler reads in bounded chunks and never
  * touches tensor data).
  */
+import { runHandler, type HandlerRun } from "../../support/context.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { VouchError } from "../../../src/core/errors.js";
 import { BufferSource, type ByteSource } from "../../../src/core/source.js";
 import { ggufHandler } from "../../../src/formats/gguf/handler.js";
-import { makeTestContext, type TestContext } from "../../support/context.js";
+import type { TestContext } from "../../support/context.js";
 
 export const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "gguf");
 
@@ -16,22 +17,11 @@ export function fixture(name: string): Uint8Array {
   return readFileSync(join(FIXTURES, name));
 }
 
-export interface Run {
-  ctx: TestContext;
-  /** What the handler threw, if it threw. */
-  error?: unknown;
-}
+export type Run = HandlerRun;
 
 /** Runs the handler on bytes (or a source), capturing a throw instead of propagating it. */
-export async function run(input: Uint8Array | ByteSource): Promise<Run> {
-  const ctx = makeTestContext();
-  const source = input instanceof Uint8Array ? new BufferSource(input) : input;
-  try {
-    await ggufHandler.scan(source, ctx);
-    return { ctx };
-  } catch (error) {
-    return { ctx, error };
-  }
+export function run(input: Uint8Array | ByteSource): Promise<Run> {
+  return runHandler(ggufHandler, input);
 }
 
 /** Findings reduced to what tests compare: rule, severity, offset, evidence. */

@@ -2,11 +2,12 @@
  * Shared helpers for the safetensors tests: fixture paths, an in-memory file builder that mirrors
  * make_fixtures.py's `frame`, and a one-call handler run through makeTestContext.
  */
+import { runHandler, type HandlerRun } from "../../support/context.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BufferSource, type ByteSource } from "../../../src/core/source.js";
+import type { ByteSource } from "../../../src/core/source.js";
 import { safetensorsHandler } from "../../../src/formats/safetensors/handler.js";
-import { makeTestContext, type TestContext } from "../../support/context.js";
+import type { TestContext } from "../../support/context.js";
 
 export const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "safetensors");
 
@@ -25,22 +26,11 @@ export function build(header: string | object, data: Uint8Array = new Uint8Array
   return out;
 }
 
-export interface Run {
-  ctx: TestContext;
-  /** The VouchError (or anything else) the handler threw, if it threw. */
-  error?: unknown;
-}
+export type Run = HandlerRun;
 
 /** Runs the handler on bytes (or a source), capturing a throw instead of propagating it. */
-export async function run(input: Uint8Array | ByteSource): Promise<Run> {
-  const ctx = makeTestContext();
-  const source = input instanceof Uint8Array ? new BufferSource(input) : input;
-  try {
-    await safetensorsHandler.scan(source, ctx);
-    return { ctx };
-  } catch (error) {
-    return { ctx, error };
-  }
+export function run(input: Uint8Array | ByteSource): Promise<Run> {
+  return runHandler(safetensorsHandler, input);
 }
 
 /** Findings reduced to what tests compare: rule, severity, offset, message. */
